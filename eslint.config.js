@@ -10,15 +10,20 @@ import svelteConfig from './svelte.config.js';
  * `scripts/rooms.test.ts` proves every rule bites on a forbidden import.
  */
 const NODE_BUILTINS = {
-	paths: builtinModules.filter((m) => !m.startsWith('_')).map((name) => ({
-		name,
-		message: 'Pas de module Node ici : cette pièce tourne aussi dans le navigateur.'
-	})),
-	patterns: [{ group: ['node:*'], message: 'Pas de module Node ici : cette pièce tourne aussi dans le navigateur.' }]
+	paths: builtinModules
+		.filter((m) => !m.startsWith('_'))
+		.map((name) => ({
+			name,
+			message: 'Pas de module Node ici : cette pièce tourne aussi dans le navigateur.'
+		})),
+	patterns: [
+		{ group: ['node:*'], message: 'Pas de module Node ici : cette pièce tourne aussi dans le navigateur.' }
+	]
 };
 
+/** Forbidden aliases, as a regex (gitignore-style groups would read `#…` as a comment). */
 const room = (forbidden, message) => ({
-	group: forbidden,
+	regex: `^(${forbidden.map((f) => f.replace(/[$]/g, '\\$').replace('/*', '/')).join('|')})`,
 	message
 });
 
@@ -28,13 +33,30 @@ const crossRoom = (names) => ({
 });
 
 /** Browser-only globals a pure engine must not touch. */
-const DOM_AND_NODE_GLOBALS = ['window', 'document', 'localStorage', 'sessionStorage', 'process', 'Buffer', '__dirname', '__filename', 'require'].map(
-	(name) => ({ name, message: 'Les moteurs de worker/ sont purs : ni DOM ni Node.' })
-);
+const DOM_AND_NODE_GLOBALS = [
+	'window',
+	'document',
+	'localStorage',
+	'sessionStorage',
+	'process',
+	'Buffer',
+	'__dirname',
+	'__filename',
+	'require'
+].map((name) => ({ name, message: 'Les moteurs de worker/ sont purs : ni DOM ni Node.' }));
 
 export default ts.config(
 	{
-		ignores: ['node_modules/', '.svelte-kit/', 'build/', 'data/', 'static/', 'test-results/', 'playwright-report/', 'e2e/screenshots/']
+		ignores: [
+			'node_modules/',
+			'.svelte-kit/',
+			'build/',
+			'data/',
+			'static/',
+			'test-results/',
+			'playwright-report/',
+			'e2e/screenshots/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,
@@ -45,7 +67,12 @@ export default ts.config(
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
-			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
 		}
 	},
 	{
@@ -83,7 +110,10 @@ export default ts.config(
 					paths: NODE_BUILTINS.paths,
 					patterns: [
 						...NODE_BUILTINS.patterns,
-						room(['#server/*', '#worker/*', '#web/*', '$app/*', '$lib/*', '$env/*'], 'widget/ ne dépend de rien du projet.'),
+						room(
+							['#server/*', '#worker/*', '#web/*', '$app/*', '$lib/*', '$env/*'],
+							'widget/ ne dépend de rien du projet.'
+						),
 						crossRoom(['server', 'worker', 'web'])
 					]
 				}
@@ -93,13 +123,21 @@ export default ts.config(
 	// web/: the UI may reach server/ only from server-side SvelteKit files.
 	{
 		files: ['web/**'],
-		ignores: ['web/**/+server.ts', 'web/**/+page.server.ts', 'web/**/+layout.server.ts', 'web/hooks.server.ts'],
+		ignores: [
+			'web/**/+server.ts',
+			'web/**/+page.server.ts',
+			'web/**/+layout.server.ts',
+			'web/hooks.server.ts'
+		],
 		rules: {
 			'no-restricted-imports': [
 				'error',
 				{
 					patterns: [
-						room(['#server/*'], 'server/ ne s’importe que depuis +server.ts, +page.server.ts ou hooks.server.ts.'),
+						room(
+							['#server/*'],
+							'server/ ne s’importe que depuis +server.ts, +page.server.ts ou hooks.server.ts.'
+						),
 						crossRoom(['server'])
 					]
 				}
@@ -110,7 +148,10 @@ export default ts.config(
 	{
 		files: ['server/**'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: [room(['#web/*', '$app/*'], 'server/ ne dépend pas de l’UI.'), crossRoom(['web'])] }]
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [room(['#web/*', '$app/*'], 'server/ ne dépend pas de l’UI.'), crossRoom(['web'])] }
+			]
 		}
 	}
 );

@@ -4,19 +4,27 @@
  */
 export class PasserelleError extends Error {
 	override readonly name = 'PasserelleError';
+	/** Stable machine code, e.g. `grist_unauthorized`, `ds_rate_limited`. */
+	readonly code: string;
+	/** French sentence a user can act on. */
+	readonly userMessage: string;
+	/** True when the same call may succeed later (network, 429, 5xx, timeouts). */
+	readonly retryable: boolean;
+	/** Extra facts for logs and the UI (never secrets). */
+	readonly details: Record<string, unknown>;
+
 	constructor(
-		/** Stable machine code, e.g. `grist_unauthorized`, `ds_rate_limited`. */
-		readonly code: string,
-		/** French sentence a user can act on. */
-		readonly userMessage: string,
-		/** True when the same call may succeed later (network, 429, 5xx, timeouts). */
-		readonly retryable = false,
+		code: string,
+		userMessage: string,
+		retryable = false,
 		options?: { cause?: unknown; details?: Record<string, unknown> }
 	) {
 		super(userMessage, options?.cause === undefined ? undefined : { cause: options.cause });
+		this.code = code;
+		this.userMessage = userMessage;
+		this.retryable = retryable;
 		this.details = options?.details ?? {};
 	}
-	readonly details: Record<string, unknown>;
 }
 
 /** Serialisable form of an error, for worker boundaries, HTTP bodies and logs. */
