@@ -24,7 +24,7 @@ import {
  * Grist's REST API (on the server). Everything else is shared.
  */
 export interface GristBackend {
-	readonly kind: 'plugin' | 'rest';
+	readonly kind: 'plugin' | 'rest' | 'memory';
 	/** Largest JSON body one `applyUserActions` call may carry (Grist's REST API refuses > 1 MB). */
 	readonly maxBodyBytes: number;
 	/** User tables with their visible and hidden columns (but not `manualSort`). */
@@ -79,7 +79,7 @@ export interface UpsertOptions {
 
 /** The contract every capability writes Grist through. */
 export interface GristPort {
-	readonly kind: 'plugin' | 'rest';
+	readonly kind: 'plugin' | 'rest' | 'memory';
 	listTables(): Promise<GristTable[]>;
 	/** Creates the table and missing columns; updates labels and choices; never drops or retypes a user's column. */
 	ensureTable(spec: TableSpec): Promise<EnsureResult>;
@@ -105,7 +105,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 	): Promise<unknown[]> {
 		const indexes = Array.from({ length: items }, (_, i) => i);
 		const overhead = jsonBytes(build(0, 0)) + 64;
-		const slices = sliceByBytes(indexes, backend.maxBodyBytes, overhead).map((s) => s.map(sizer));
+		const slices = sliceByBytes(indexes, backend.maxBodyBytes, overhead, (i) => jsonBytes(sizer(i)) + 8);
 		const results: unknown[] = [];
 		let from = 0;
 		for (const slice of slices) {

@@ -7,3 +7,4 @@ export * from './grist-port.ts';
 export * from './plugin-backend.ts';
 export * from './rest-backend.ts';
 export * from './grist-plugin-api.ts';
+export * from './memory-backend.ts';

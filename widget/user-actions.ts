@@ -74,13 +74,18 @@ export function jsonBytes(value: unknown): number {
  * Splits rows into consecutive slices whose bulk action stays under `maxBytes` once serialised.
  * A single row larger than the budget gets a slice of its own (the backend will refuse it).
  */
-export function sliceByBytes<T>(items: T[], maxBytes: number, overheadBytes: number): T[][] {
+export function sliceByBytes<T>(
+	items: T[],
+	maxBytes: number,
+	overheadBytes: number,
+	// Each row costs its values plus separators in every column array; JSON of the row approximates it.
+	costOf: (item: T) => number = (item) => jsonBytes(item) + 8
+): T[][] {
 	const slices: T[][] = [];
 	let current: T[] = [];
 	let size = overheadBytes;
 	for (const item of items) {
-		// Each row costs its values plus separators in every column array; JSON of the row approximates it.
-		const cost = jsonBytes(item) + 8;
+		const cost = costOf(item);
 		if (current.length > 0 && size + cost > maxBytes) {
 			slices.push(current);
 			current = [];
