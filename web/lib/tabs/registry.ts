@@ -1,0 +1,13 @@
+import type { Component } from 'svelte';
+
+/** One capability tab of the widget. */
+export interface TabEntry {
+	id: string;
+	label: string;
+	/** DSFR icon class. */
+	icon: string;
+	component: Component;
+}
+
+/** Capability tabs, in display order; Journal and Aide are appended by the shell. */
+export const TABS: TabEntry[] = [];
