@@ -1,0 +1,2 @@
+/** server/auth — authorising widget→server calls for one Grist document. */
+export * from './authorize.ts';
