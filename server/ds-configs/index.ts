@@ -1,0 +1,2 @@
+/** server/ds-configs — démarche configurations per Grist document, with encrypted DS tokens. */
+export * from './ds-configs.ts';
