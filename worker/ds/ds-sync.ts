@@ -1,0 +1,571 @@
+import { toErrorPayload } from '#widget/errors.ts';
+import type { ColumnConflict, GristPort } from '#widget/grist-port.ts';
+import { createDsCaller, type DsCaller } from './ds-caller.ts';
+import { dsError } from './ds-errors.ts';
+import { pageDossiers, type Culprit, type DossierPass } from './ds-pager.ts';
+import {
+	DELETED_DOSSIERS_QUERY,
+	DEMARCHE_SCHEMA_QUERY,
+	LABELS_PAGE_QUERY,
+	PENDING_DELETED_DOSSIERS_QUERY
+} from './ds-queries.ts';
+import { emptyDsState, SYNCS_TABLE, SYNCS_TABLE_SPEC, type DsSyncState } from './ds-state.ts';
+import {
+	DEFAULT_REQUESTS_PER_MINUTE,
+	DEFAULT_RETRY,
+	createTokenBucket,
+	systemClock,
+	type Clock,
+	type RateLimiter,
+	type RetryPolicy
+} from './ds-throttle.ts';
+import type { DsTransport } from './ds-transport.ts';
+import {
+	DOSSIER_STATES,
+	type DossierState,
+	type DsDeletedDossier,
+	type DsDemarcheSchema,
+	type DsDossier,
+	type DsPage
+} from './ds-types.ts';
+import { buildFormPlan, defaultTablePrefix, fnv1a, type FormPlan } from './form-plan.ts';
+import { createDsGristWriter, type DsGristWriter } from './grist-writer.ts';
+
+/** Which dossiers to keep. States and groups are applied server-side when DS allows it. */
+export interface DsSyncFilters {
+	states?: DossierState[];
+	/** Numbers of groupes instructeurs. */
+	groupes?: number[];
+	/** Deposited on or after this date (`YYYY-MM-DD`, Paris time, or an ISO date-time). */
+	deposeDepuis?: string;
+	/** Deposited strictly before this date (`YYYY-MM-DD`, Paris time, or an ISO date-time). */
+	deposeAvant?: string;
+}
+
+/** Settings of a sync (all optional). */
+export interface DsSyncOptions {
+	/** `auto` (default): full when there is no usable state, incremental otherwise. */
+	mode?: 'auto' | 'full' | 'incremental';
+	/** Table-id prefix (default `DS_<démarche>`). */
+	tablePrefix?: string;
+	filters?: DsSyncFilters;
+	/** Dossiers deleted on DS: removed from Grist (default) or kept with a "supprimé" flag. */
+	deletions?: 'delete' | 'flag';
+	/** Page sizes tried in turn when a page fails (default 100, 50, 25, 10). */
+	pageSizes?: number[];
+	/** Overlap subtracted from every "since" date, against clock skew (default 5 min). */
+	safetyMarginMs?: number;
+	/** Cadence of the label-refresh pass in incremental mode (default 6 h; null = never; 0 = every run). */
+	labelsEveryMs?: number | null;
+	/** Cadence of the pending-deletion check (default 24 h; null = never; 0 = every run). */
+	pendingEveryMs?: number | null;
+	/** Age after which the incremental chain restarts from a fresh anchor (default 7 days). */
+	reanchorAfterMs?: number;
+	/** Request budget per minute for this token (default 200, DS allows 400). */
+	requestsPerMinute?: number;
+	/** A limiter shared with other runs of the same token (overrides `requestsPerMinute`). */
+	rateLimiter?: RateLimiter;
+	retry?: Partial<RetryPolicy>;
+	/** Write each run into `Passerelle_syncs` (default true). */
+	recordRuns?: boolean;
+}
+
+/** A progress event for progress bars and logs. */
+export interface DsSyncProgress {
+	phase: 'schema' | 'tables' | 'dossiers' | 'deletions' | 'pending' | 'labels' | 'reconcile' | 'done';
+	pages: number;
+	dossiers: number;
+	rowsWritten: number;
+	requests: number;
+	/** Seconds left, when a previous full sync tells how many dossiers to expect; else null. */
+	etaSeconds: number | null;
+	/** A French sentence worth showing in the log panel. */
+	log?: string;
+}
+
+/** Everything a run needs; the engine never knows where it runs. */
+export interface DsSyncParams {
+	transport: DsTransport;
+	grist: GristPort;
+	demarche: number;
+	options?: DsSyncOptions;
+	state?: DsSyncState | null;
+	clock?: Clock;
+	onProgress?: (progress: DsSyncProgress) => void;
+	signal?: AbortSignal;
+}
+
+/** How a run ended. */
+export interface DsSyncResult {
+	status: 'success' | 'partial' | 'cancelled';
+	mode: 'full' | 'incremental';
+	/** State to persist for the next run (on cancel: the previous one, as re-running is idempotent). */
+	state: DsSyncState | null;
+	dossiersSeen: number;
+	rowsAdded: number;
+	rowsUpdated: number;
+	rowsDeleted: number;
+	requests: number;
+	pages: number;
+	seconds: number;
+	culprits: Culprit[];
+	conflicts: ColumnConflict[];
+	plan: { version: string; tables: FormPlan['tables']; blocks: string[] };
+	/** French lines describing what happened. */
+	log: string[];
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Parses a démarche number typed by a user; throws a French `ds_invalid_input` otherwise. */
+export function parseDemarcheNumber(raw: unknown): number {
+	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	if (!/^\d{1,9}$/.test(text) || Number(text) <= 0) {
+		throw dsError('ds_invalid_input', {
+			detail: `Numéro de démarche invalide : « ${String(raw ?? '')} ». Indiquez un nombre entier positif (le numéro visible dans l’adresse de la démarche).`
+		});
+	}
+	return Number(text);
+}
+
+/** Offset of Europe/Paris from UTC at an instant, in ms. */
+function parisOffsetMs(utcMs: number): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone: 'Europe/Paris',
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit'
+	}).formatToParts(new Date(utcMs));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second')
+	);
+	return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** A filter date (`YYYY-MM-DD` = midnight in Paris, or ISO date-time) → epoch ms. */
+export function filterDateMs(value: string): number {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+	if (m) {
+		const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+		return guess - parisOffsetMs(guess - parisOffsetMs(guess));
+	}
+	const ms = Date.parse(value);
+	if (!Number.isFinite(ms)) {
+		throw dsError('ds_invalid_input', {
+			detail: `Date de filtre invalide : « ${value} » (attendu AAAA-MM-JJ).`
+		});
+	}
+	return ms;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Syncs one démarche into Grist (ds.md §2): the form plan, then dossiers 100 per request
+ * (full, or incremental from the persisted `updatedSince` chain), deletions, pending deletions
+ * and labels at their cadence. Pages are written as they arrive; a re-run with no change writes
+ * no data row. Throws a PasserelleError with a French message when the run cannot go on; what
+ * was already written stays.
+ */
+export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
+	const demarche = parseDemarcheNumber(params.demarche);
+	const options = params.options ?? {};
+	const clock = params.clock ?? systemClock;
+	const signal = params.signal;
+	const start = clock.now();
+	const prefix = options.tablePrefix ?? defaultTablePrefix(demarche);
+	const filters = options.filters ?? {};
+	const margin = options.safetyMarginMs ?? 5 * MINUTE;
+	const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+	const limiter =
+		options.rateLimiter ??
+		createTokenBucket({ perMinute: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, clock });
+	const log: string[] = [];
+	const culprits: Culprit[] = [];
+	let phase: DsSyncProgress['phase'] = 'schema';
+	let pages = 0;
+	let dossiersSeen = 0;
+
+	for (const s of filters.states ?? []) {
+		if (!DOSSIER_STATES.includes(s))
+			throw dsError('ds_invalid_input', { detail: `État de dossier inconnu : « ${s} ».` });
+	}
+	const fromMs = filters.deposeDepuis ? filterDateMs(filters.deposeDepuis) : null;
+	const untilMs = filters.deposeAvant ? filterDateMs(filters.deposeAvant) : null;
+
+	let writer: DsGristWriter | null = null;
+	const caller: DsCaller = createDsCaller({
+		transport: params.transport,
+		limiter,
+		clock,
+		retry,
+		signal,
+		log: (m) => progress(m)
+	});
+
+	const previous = params.state && params.state.demarche === demarche ? params.state : null;
+	const expected = previous?.dossierCount ?? null;
+	function progress(message?: string): void {
+		if (message) log.push(message);
+		const elapsed = (clock.now() - start) / 1000;
+		const eta =
+			phase === 'dossiers' && expected && dossiersSeen > 0
+				? Math.max(0, Math.round((elapsed / dossiersSeen) * (expected - dossiersSeen)))
+				: null;
+		params.onProgress?.({
+			phase,
+			pages,
+			dossiers: dossiersSeen,
+			rowsWritten: writer ? writer.counts.added + writer.counts.updated + writer.counts.deleted : 0,
+			requests: caller.requests,
+			etaSeconds: eta,
+			...(message ? { log: message } : {})
+		});
+	}
+
+	// 1. Form structure: validates token and démarche before anything is written.
+	progress(`Lecture du formulaire de la démarche n° ${demarche}.`);
+	const schema = await caller.retrying(async () => {
+		const res = await caller.request<{ demarche?: DsDemarcheSchema | null }>(DEMARCHE_SCHEMA_QUERY, {
+			demarche
+		});
+		if (res.errors.length > 0) throw dsError('ds_graphql', { demarche, detail: res.errors[0]!.message });
+		if (!res.data?.demarche?.revisions) throw dsError('ds_bad_response', { demarche });
+		return res.data.demarche;
+	});
+	const plan = buildFormPlan(schema, { prefix });
+	for (const g of filters.groupes ?? []) {
+		if (!plan.groupes.some((p) => p.number === g)) {
+			throw dsError('ds_invalid_input', {
+				detail: `Groupe instructeur n° ${g} inconnu dans la démarche n° ${demarche}.`
+			});
+		}
+	}
+
+	const configKey = fnv1a(
+		JSON.stringify({ prefix, filters, deletions: options.deletions ?? 'delete', v: 1 })
+	);
+	const usable = previous && previous.configKey === configKey && previous.updatedSinceAnchor !== null;
+	const mode: 'full' | 'incremental' = options.mode === 'full' || !usable ? 'full' : 'incremental';
+	if (options.mode === 'incremental' && mode === 'full') {
+		progress('Pas d’état de synchronisation utilisable : synchronisation complète.');
+	}
+	const runId = `ds-${demarche}-${prefix}-${start}`;
+	const record = options.recordRuns ?? true;
+
+	writer = createDsGristWriter(params.grist, plan, signal);
+	const w = writer;
+
+	async function recordRun(status: string, errors: string[]): Promise<void> {
+		if (!record) return;
+		const end = clock.now();
+		await params.grist.upsert(
+			SYNCS_TABLE,
+			[
+				{
+					run_id: runId,
+					source: 'ds',
+					demarche,
+					tables: prefix,
+					mode: mode === 'full' ? 'complete' : 'incrementale',
+					statut: status,
+					debut: Math.round(start / 1000),
+					fin: status === 'en_cours' ? null : Math.round(end / 1000),
+					duree_s: status === 'en_cours' ? null : Math.round((end - start) / 100) / 10,
+					dossiers: dossiersSeen,
+					lignes_ajoutees: w.counts.added,
+					lignes_modifiees: w.counts.updated,
+					lignes_supprimees: w.counts.deleted,
+					requetes: caller.requests,
+					pages,
+					dossiers_en_erreur: culprits.map((c) => c.number).join(', ') || null,
+					erreurs: errors.join('\n') || null
+				}
+			],
+			{ key: ['run_id'] }
+		);
+	}
+
+	const matches = (d: DsDossier): boolean => {
+		if (filters.states?.length && !filters.states.includes(d.state)) return false;
+		if (filters.groupes?.length && !filters.groupes.includes(d.groupeInstructeur?.number)) return false;
+		const depot = Date.parse(d.dateDepot);
+		if (fromMs !== null && !(depot >= fromMs)) return false;
+		if (untilMs !== null && !(depot < untilMs)) return false;
+		return true;
+	};
+
+	const seen = new Set<number>();
+	let endCursor = mode === 'incremental' ? previous!.endCursor : null;
+	let ranPending = false;
+	let ranLabels = mode === 'full';
+	let conflicts: ColumnConflict[] = [];
+
+	try {
+		// 2. Tables.
+		phase = 'tables';
+		progress(
+			`Préparation des tables ${plan.tables.dossiers}, ${plan.tables.champs}, ${plan.tables.annotations}.`
+		);
+		conflicts = await w.ensureTables();
+		if (record) await params.grist.ensureTable(SYNCS_TABLE_SPEC);
+		for (const c of conflicts) progress(c.message);
+		await recordRun('en_cours', []);
+
+		// 3. Dossiers.
+		phase = 'dossiers';
+		const passes: DossierPass[] = [];
+		if (mode === 'incremental') {
+			// createdSince is ignored by DS when updatedSince is set, and a dossier leaving a
+			// filtered state or group must still come back: one unfiltered pass, filters client-side.
+			passes.push({
+				groupe: null,
+				state: null,
+				createdSince: null,
+				updatedSince: previous!.updatedSinceAnchor
+			});
+		} else {
+			const createdSince = fromMs !== null ? iso(fromMs) : null;
+			for (const groupe of filters.groupes?.length ? filters.groupes : [null]) {
+				for (const state of filters.states?.length ? filters.states : [null]) {
+					passes.push({ groupe, state, createdSince, updatedSince: null });
+				}
+			}
+		}
+		progress(
+			mode === 'full'
+				? 'Synchronisation complète des dossiers.'
+				: `Synchronisation incrémentale : dossiers modifiés depuis le ${previous!.updatedSinceAnchor}.`
+		);
+		for (const pass of passes) {
+			const after = mode === 'incremental' ? endCursor : null;
+			for await (const chunk of pageDossiers(caller, demarche, pass, after, {
+				sizes: options.pageSizes,
+				log: (m) => progress(m)
+			})) {
+				signal?.throwIfAborted();
+				pages++;
+				dossiersSeen += chunk.dossiers.length;
+				culprits.push(...chunk.culprits);
+				for (const c of chunk.culprits) seen.add(c.number);
+				const keep = chunk.dossiers.filter(matches);
+				const leave = chunk.dossiers.filter((d) => !matches(d)).map((d) => d.number);
+				for (const d of keep) seen.add(d.number);
+				await w.writeDossiers(keep);
+				if (leave.length > 0) {
+					const present = await w.readDossiers();
+					const gone = leave.filter((n) => present.has(n));
+					if (gone.length > 0) {
+						await w.removeDossiers(gone);
+						progress(`${gone.length} dossier(s) ne correspondent plus aux filtres : retirés de Grist.`);
+					}
+				}
+				// DS's polling pattern: keep the last non-null endCursor, never overwrite it with null.
+				if (mode === 'incremental' && chunk.endCursor) endCursor = chunk.endCursor;
+				progress();
+			}
+		}
+
+		// 4. Final deletions since the previous run.
+		if (previous?.deletedSince) {
+			phase = 'deletions';
+			const since = iso(Date.parse(previous.deletedSince) - margin);
+			const deleted = await listDeletions(caller, DELETED_DOSSIERS_QUERY, 'deletedDossiers', demarche, since);
+			if (deleted.length > 0) {
+				if (options.deletions === 'flag') {
+					const n = await w.flagDeleted(deleted);
+					progress(`${n} dossier(s) supprimé(s) sur DS marqué(s) comme tels.`);
+				} else {
+					const present = await w.readDossiers();
+					const gone = deleted.map((d) => d.number).filter((n) => present.has(n));
+					await w.removeDossiers(gone);
+					if (gone.length > 0) progress(`${gone.length} dossier(s) supprimé(s) sur DS retiré(s) de Grist.`);
+				}
+			}
+		}
+
+		// 5. Pending deletions (expensive on DS's side): at a low cadence, and on full syncs
+		// so that reconciliation does not drop dossiers that are only in the trash.
+		const pendingEvery = options.pendingEveryMs === undefined ? DAY : options.pendingEveryMs;
+		if (mode === 'full' || due(previous?.lastPendingCheckAt ?? null, pendingEvery, start)) {
+			phase = 'pending';
+			const pending = await listDeletions(
+				caller,
+				PENDING_DELETED_DOSSIERS_QUERY,
+				'pendingDeletedDossiers',
+				demarche
+			);
+			const n = await w.flagPending(new Set(pending.map((d) => d.number)));
+			if (n > 0) progress(`${n} dossier(s) : indicateur « dans la corbeille DS » mis à jour.`);
+			ranPending = true;
+		}
+
+		// 6. Labels do not bump updated_at: a cheap pass at its own cadence.
+		const labelsEvery = options.labelsEveryMs === undefined ? 6 * HOUR : options.labelsEveryMs;
+		if (mode === 'incremental' && due(previous?.lastLabelsAt ?? null, labelsEvery, start)) {
+			phase = 'labels';
+			progress('Mise à jour des étiquettes.');
+			const n = await refreshLabels(caller, w, demarche, () => progress());
+			if (n > 0) progress(`Étiquettes mises à jour sur ${n} dossier(s).`);
+			ranLabels = true;
+		}
+
+		// 7. A complete full pass knows every dossier in scope: the others are out of it.
+		if (mode === 'full') {
+			phase = 'reconcile';
+			const present = await w.readDossiers();
+			const orphans = [...present]
+				.filter(([n, e]) => !seen.has(n) && !e.deleted && !e.pending)
+				.map(([n]) => n);
+			if (orphans.length > 0) {
+				await w.removeDossiers(orphans);
+				progress(`${orphans.length} dossier(s) absents de DS ou hors filtres retirés de Grist.`);
+			}
+		}
+	} catch (error) {
+		const cancelled = signal?.aborted === true;
+		await recordRun(cancelled ? 'annulee' : 'echouee', [toErrorPayload(error).message]).catch(
+			() => undefined
+		);
+		if (!cancelled) throw error;
+		phase = 'done';
+		progress('Synchronisation annulée : les données déjà écrites sont conservées.');
+		return result('cancelled', previous ?? null);
+	}
+
+	// 8. New state.
+	const anchorMs = previous?.updatedSinceAnchor ? Date.parse(previous.updatedSinceAnchor) : null;
+	const reanchor =
+		mode === 'full' || anchorMs === null || start - anchorMs > (options.reanchorAfterMs ?? 7 * DAY);
+	const state: DsSyncState = {
+		...emptyDsState(demarche),
+		configKey,
+		planVersion: plan.version,
+		updatedSinceAnchor: reanchor ? iso(start - margin) : previous!.updatedSinceAnchor,
+		endCursor: reanchor ? null : endCursor,
+		deletedSince: iso(start),
+		lastPendingCheckAt: ranPending ? iso(start) : (previous?.lastPendingCheckAt ?? null),
+		lastLabelsAt: ranLabels ? iso(start) : (previous?.lastLabelsAt ?? null),
+		lastFullSyncAt: mode === 'full' ? iso(start) : (previous?.lastFullSyncAt ?? null),
+		lastRunAt: iso(start),
+		dossierCount: mode === 'full' ? seen.size : (previous?.dossierCount ?? null)
+	};
+	const status = culprits.length > 0 ? 'partial' : 'success';
+	if (culprits.length > 0) {
+		progress(
+			`${culprits.length} dossier(s) n’ont pas pu être lus : ${culprits.map((c) => c.number).join(', ')}.`
+		);
+	}
+	await recordRun(
+		status === 'success' ? 'reussie' : 'partielle',
+		culprits.map((c) => `Dossier n° ${c.number} : ${c.message}`)
+	);
+	phase = 'done';
+	progress(
+		`Terminé : ${dossiersSeen} dossier(s) reçus, ${w.counts.added + w.counts.updated} ligne(s) écrites, ${w.counts.deleted} supprimée(s), ${caller.requests} requête(s) DS.`
+	);
+	return result(status, state);
+
+	function result(status: DsSyncResult['status'], state: DsSyncState | null): DsSyncResult {
+		return {
+			status,
+			mode,
+			state,
+			dossiersSeen,
+			rowsAdded: w.counts.added,
+			rowsUpdated: w.counts.updated,
+			rowsDeleted: w.counts.deleted,
+			requests: caller.requests,
+			pages,
+			seconds: Math.round((clock.now() - start) / 10) / 100,
+			culprits,
+			conflicts,
+			plan: { version: plan.version, tables: plan.tables, blocks: plan.blocks.map((b) => b.tableId) },
+			log
+		};
+	}
+}
+
+/** True when a pass with this cadence should run now. */
+function due(lastIso: string | null, everyMs: number | null, nowMs: number): boolean {
+	if (everyMs === null) return false;
+	if (!lastIso) return true;
+	return nowMs - Date.parse(lastIso) >= everyMs;
+}
+
+/** Pages through `deletedDossiers` or `pendingDeletedDossiers`. */
+async function listDeletions(
+	caller: DsCaller,
+	query: string,
+	field: 'deletedDossiers' | 'pendingDeletedDossiers',
+	demarche: number,
+	deletedSince?: string
+): Promise<DsDeletedDossier[]> {
+	const out: DsDeletedDossier[] = [];
+	let after: string | null = null;
+	for (let guard = 0; guard < 10_000; guard++) {
+		const vars: Record<string, unknown> = { demarche, first: 100, after };
+		if (deletedSince) vars.deletedSince = deletedSince;
+		const page = await caller.retrying(async () => {
+			const res = await caller.request<{ demarche?: Record<string, DsPage<DsDeletedDossier>> | null }>(
+				query,
+				vars
+			);
+			if (res.errors.length > 0) throw dsError('ds_graphql', { demarche, detail: res.errors[0]!.message });
+			const conn = res.data?.demarche?.[field];
+			if (!conn?.pageInfo || !Array.isArray(conn.nodes)) throw dsError('ds_bad_response', { demarche });
+			return conn;
+		});
+		out.push(...page.nodes.filter((n): n is DsDeletedDossier => n !== null));
+		if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+		after = page.pageInfo.endCursor;
+	}
+	return out;
+}
+
+/** The cheap label pass: numbers and label names only, 100 per request, writes only changes. */
+async function refreshLabels(
+	caller: DsCaller,
+	writer: DsGristWriter,
+	demarche: number,
+	tick: () => void
+): Promise<number> {
+	const present = await writer.readDossiers();
+	let changed = 0;
+	let after: string | null = null;
+	for (let guard = 0; guard < 100_000; guard++) {
+		const page = await caller.retrying(async () => {
+			const res = await caller.request<{
+				demarche?: { dossiers?: DsPage<{ number: number; labels: { name: string }[] }> } | null;
+			}>(LABELS_PAGE_QUERY, { demarche, first: 100, after });
+			if (res.errors.length > 0) throw dsError('ds_graphql', { demarche, detail: res.errors[0]!.message });
+			const conn = res.data?.demarche?.dossiers;
+			if (!conn?.pageInfo || !Array.isArray(conn.nodes)) throw dsError('ds_bad_response', { demarche });
+			return conn;
+		});
+		const labels = new Map<number, string[]>();
+		for (const n of page.nodes)
+			if (n)
+				labels.set(
+					n.number,
+					n.labels.map((l) => l.name)
+				);
+		changed += await writer.writeLabels(labels, present);
+		tick();
+		if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+		after = page.pageInfo.endCursor;
+	}
+	return changed;
+}

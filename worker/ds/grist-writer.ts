@@ -1,0 +1,207 @@
+import type { ColumnConflict, GristPort, UpsertResult } from '#widget/grist-port.ts';
+import type { Row } from '#widget/grist-types.ts';
+import { dateTimeCell } from './champ-values.ts';
+import { dossierToRows, labelsCell } from './dossier-rows.ts';
+import type { DsDeletedDossier, DsDossier } from './ds-types.ts';
+import { planTableSpecs, type FormPlan } from './form-plan.ts';
+
+/** Row counts written to the data tables during a run. */
+export interface WriteCounts {
+	added: number;
+	updated: number;
+	deleted: number;
+}
+
+/** What Grist holds for one dossier, as far as deletions and labels are concerned. */
+export interface DossierEntry {
+	rowId: number;
+	deleted: boolean;
+	pending: boolean;
+	labels: string;
+}
+
+/** Writes one démarche's dossiers into its Grist tables through the GristPort. */
+export interface DsGristWriter {
+	readonly counts: WriteCounts;
+	/** Creates or completes every table of the plan; returns the columns left alone. */
+	ensureTables(): Promise<ColumnConflict[]>;
+	/** Upserts dossiers with their champs, annotations and block rows; drops block rows gone from DS. */
+	writeDossiers(dossiers: DsDossier[]): Promise<void>;
+	/** Dossiers present in Grist, by number. */
+	readDossiers(): Promise<Map<number, DossierEntry>>;
+	/** Deletes dossiers and every child row (champs, annotations, blocks). */
+	removeDossiers(numbers: Iterable<number>): Promise<number>;
+	/** Marks dossiers present in Grist as deleted on DS, with date and reason. */
+	flagDeleted(deleted: DsDeletedDossier[]): Promise<number>;
+	/** Sets the "in DS's trash" flag on these dossiers and clears it on every other one. */
+	flagPending(pending: Set<number>): Promise<number>;
+	/** Rewrites the labels of dossiers present in Grist (unchanged ones are not written). */
+	writeLabels(labels: Map<number, string[]>, present: Map<number, DossierEntry>): Promise<number>;
+}
+
+const keyOf = (value: number | string) => JSON.stringify([value]);
+
+/** Builds the writer of one run over a GristPort and a plan. */
+export function createDsGristWriter(grist: GristPort, plan: FormPlan, signal?: AbortSignal): DsGristWriter {
+	const counts: WriteCounts = { added: 0, updated: 0, deleted: 0 };
+	const t = plan.tables;
+	// Block rows per dossier, loaded once per run: finds rows DS no longer has.
+	const blockIndexes = new Map<string, Map<number, Map<string, number>>>();
+
+	const count = (r: UpsertResult) => {
+		counts.added += r.added;
+		counts.updated += r.updated;
+	};
+
+	async function upsert(table: string, rows: Row[], key: string): Promise<UpsertResult> {
+		const result = await grist.upsert(table, rows, { key: [key], signal });
+		count(result);
+		return result;
+	}
+
+	async function blockIndex(tableId: string): Promise<Map<number, Map<string, number>>> {
+		let index = blockIndexes.get(tableId);
+		if (!index) {
+			index = new Map();
+			for (const r of await grist.readRows(tableId)) {
+				const n = Number(r.fields.numero);
+				const ligne = String(r.fields.ligne ?? '');
+				let lines = index.get(n);
+				if (!lines) index.set(n, (lines = new Map()));
+				lines.set(ligne, r.id);
+			}
+			blockIndexes.set(tableId, index);
+		}
+		return index;
+	}
+
+	async function deleteRows(table: string, ids: number[]): Promise<number> {
+		if (ids.length === 0) return 0;
+		const n = await grist.deleteRows(table, ids, signal);
+		counts.deleted += n;
+		return n;
+	}
+
+	const writer: DsGristWriter = {
+		counts,
+
+		async ensureTables() {
+			const conflicts: ColumnConflict[] = [];
+			for (const spec of planTableSpecs(plan)) conflicts.push(...(await grist.ensureTable(spec)).conflicts);
+			return conflicts;
+		},
+
+		async writeDossiers(dossiers) {
+			if (dossiers.length === 0) return;
+			const rows = dossiers.map((d) => dossierToRows(d, plan));
+			const parent = await upsert(
+				t.dossiers,
+				rows.map((r) => r.dossier),
+				'numero'
+			);
+			const ref = (n: number) => parent.rowIds.get(keyOf(n)) ?? null;
+			await upsert(
+				t.champs,
+				rows.map((r) => ({ ...r.champs, dossier: ref(r.number) })),
+				'numero'
+			);
+			await upsert(
+				t.annotations,
+				rows.map((r) => ({ ...r.annotations, dossier: ref(r.number) })),
+				'numero'
+			);
+			for (const block of plan.blocks) {
+				const index = await blockIndex(block.tableId);
+				const blockRows = rows.flatMap((r) =>
+					(r.blocks.get(block.tableId) ?? []).map((b) => ({ ...b, dossier: ref(r.number) }))
+				);
+				const written = blockRows.length > 0 ? await upsert(block.tableId, blockRows, 'ligne') : null;
+				const stale: number[] = [];
+				for (const r of rows) {
+					const lignes = (r.blocks.get(block.tableId) ?? []).map((b) => String(b.ligne));
+					const keep = new Set(lignes);
+					for (const [ligne, id] of index.get(r.number) ?? []) if (!keep.has(ligne)) stale.push(id);
+					const now = new Map<string, number>();
+					for (const l of lignes) {
+						const id = written?.rowIds.get(keyOf(l));
+						if (id !== undefined) now.set(l, id);
+					}
+					index.set(r.number, now);
+				}
+				await deleteRows(block.tableId, stale);
+			}
+		},
+
+		async readDossiers() {
+			const out = new Map<number, DossierEntry>();
+			for (const r of await grist.readRows(t.dossiers)) {
+				const labels = r.fields.etiquettes;
+				out.set(Number(r.fields.numero), {
+					rowId: r.id,
+					deleted: r.fields.supprime === true,
+					pending: r.fields.en_attente_suppression === true,
+					labels: JSON.stringify(Array.isArray(labels) && labels.length > 1 ? labels : null)
+				});
+			}
+			return out;
+		},
+
+		async removeDossiers(numbers) {
+			const gone = new Set(numbers);
+			if (gone.size === 0) return 0;
+			let removed = 0;
+			// Children first, so no Ref ever points at a missing dossier.
+			const tables = [...plan.blocks.map((b) => b.tableId), t.annotations, t.champs, t.dossiers];
+			for (const table of tables) {
+				const ids = (await grist.readRows(table))
+					.filter((r) => gone.has(Number(r.fields.numero)))
+					.map((r) => r.id);
+				removed += await deleteRows(table, ids);
+			}
+			for (const index of blockIndexes.values()) for (const n of gone) index.delete(n);
+			return removed;
+		},
+
+		async flagDeleted(deleted) {
+			const present = await writer.readDossiers();
+			const rows = deleted
+				.filter((d) => present.has(d.number))
+				.map((d) => ({
+					numero: d.number,
+					supprime: true,
+					date_suppression: dateTimeCell(d.dateSupression),
+					motif_suppression: d.reason,
+					en_attente_suppression: false
+				}));
+			if (rows.length === 0) return 0;
+			const r = await upsert(t.dossiers, rows, 'numero');
+			return r.updated;
+		},
+
+		async flagPending(pending) {
+			const present = await writer.readDossiers();
+			const rows: Row[] = [];
+			for (const [n, entry] of present) {
+				const wanted = pending.has(n) && !entry.deleted;
+				if (wanted !== entry.pending) rows.push({ numero: n, en_attente_suppression: wanted });
+			}
+			if (rows.length === 0) return 0;
+			const r = await upsert(t.dossiers, rows, 'numero');
+			return r.updated;
+		},
+
+		async writeLabels(labels, present) {
+			const rows: Row[] = [];
+			for (const [n, names] of labels) {
+				const entry = present.get(n);
+				if (!entry) continue;
+				const cell = labelsCell(names);
+				if (JSON.stringify(cell) !== entry.labels) rows.push({ numero: n, etiquettes: cell });
+			}
+			if (rows.length === 0) return 0;
+			const r = await upsert(t.dossiers, rows, 'numero');
+			return r.updated;
+		}
+	};
+	return writer;
+}
