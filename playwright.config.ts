@@ -19,6 +19,8 @@ export default defineConfig({
 	use: {
 		baseURL,
 		viewport: { width: 1400, height: 900 },
+		locale: 'fr-FR',
+		timezoneId: 'Europe/Paris',
 		launchOptions: {
 			executablePath: '/usr/bin/chromium',
 			args: [

@@ -125,3 +125,59 @@ test('outside Grist, the widget explains in French how to add it', async ({ page
 	await expect(page.getByTestId('outside-grist')).toContainText('s’utilise dans un document Grist');
 	await snap(page, 'foundation-outside-grist');
 });
+
+test('with less than full access, the widget says how to grant it', async ({ page }) => {
+	const { grist } = await openDemo(page);
+	// Lower the section's access the way Grist's access prompt stores it; Grist reloads the widget.
+	await grist.evaluate(async () => {
+		const w = window as unknown as {
+			gristDocPageModel: {
+				gristDoc: {
+					get(): {
+						docData: {
+							sendActions(a: unknown[][]): Promise<unknown>;
+							getMetaTable(t: string): { getRecords(): { id: number; options: string }[] };
+						};
+					};
+				};
+			};
+		};
+		const docData = w.gristDocPageModel.gristDoc.get().docData;
+		const section = docData
+			.getMetaTable('_grist_Views_section')
+			.getRecords()
+			.find((s) => String(s.options).includes('customView'))!;
+		const options = JSON.parse(section.options) as { customView: string };
+		const view = { ...(JSON.parse(options.customView) as object), access: 'read table' };
+		await docData.sendActions([
+			[
+				'UpdateRecord',
+				'_grist_Views_section',
+				section.id,
+				{ options: JSON.stringify({ customView: JSON.stringify(view) }) }
+			]
+		]);
+	});
+	const handle = await grist.waitForSelector('iframe[src*="access=read"]');
+	const widget = (await handle.contentFrame())!;
+	await expect(widget.getByTestId('no-access')).toContainText('Accès complet au document');
+	await snap(page, 'foundation-no-access');
+});
+
+test('when the server does not answer, the widget says so and recovers on retry', async ({ page }) => {
+	let down = true;
+	await page
+		.context()
+		.route('**/api/health', (route) =>
+			down
+				? route.fulfill({ status: 503, contentType: 'application/json', body: '{"status":"indisponible"}' })
+				: route.fallback()
+		);
+	const { widget } = await openDemo(page);
+	await expect(widget.getByTestId('server-error')).toContainText('ne répond pas');
+	await snap(page, 'foundation-server-down');
+	down = false;
+	await widget.getByRole('button', { name: 'Réessayer' }).click();
+	await expect(widget.getByTestId('server-error')).toHaveCount(0);
+	await expect(widget.getByTestId('demo-badge')).toBeVisible();
+});
