@@ -18,8 +18,9 @@ function jwt(payload: Record<string, unknown>): string {
 	return `${part({ alg: 'HS256' })}.${part(payload)}.c2lnbmF0dXJl`;
 }
 
-function request(headers: Record<string, string>, clientAddress = '203.0.113.7'): AuthRequest {
-	return { headers: new Headers(headers), clientAddress };
+function request(headers: Record<string, string | undefined>, clientAddress = '203.0.113.7'): AuthRequest {
+	const defined = Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined);
+	return { headers: new Headers(defined), clientAddress };
 }
 
 async function refusal(
