@@ -77,14 +77,20 @@ export function createMemoryDs(schemaText: string, options: MemoryDsOptions = {}
 	const schema: GraphQLSchema = buildSchema(schemaText);
 	const demarcheNumber = options.demarche ?? 42;
 	const visible = new Set(options.visible ?? [demarcheNumber]);
-	const revisions = options.revisions ?? [
-		{
-			id: 'UmV2aXNpb24tMQ==',
-			dateCreation: '2026-01-01T00:00:00+01:00',
-			champDescriptors: [],
-			annotationDescriptors: []
-		}
-	];
+	const revisions = (
+		options.revisions ?? [
+			{
+				id: 'UmV2aXNpb24tMQ==',
+				dateCreation: '2026-01-01T00:00:00+01:00',
+				champDescriptors: [],
+				annotationDescriptors: []
+			}
+		]
+	).map((r) => ({
+		...r,
+		champDescriptors: r.champDescriptors.map(withDescriptorDefaults),
+		annotationDescriptors: r.annotationDescriptors.map(withDescriptorDefaults)
+	}));
 	const groupes = options.groupes ?? [{ number: 1, label: 'Défaut' }];
 	const labels = options.labels ?? [];
 	const ds: MemoryDs = {
@@ -298,6 +304,15 @@ export function createMemoryDs(schemaText: string, options: MemoryDsOptions = {}
 		}
 	};
 	return ds;
+}
+
+function withDescriptorDefaults(d: DsDescriptor): DsDescriptor {
+	return {
+		description: null,
+		required: false,
+		...d,
+		...(d.champDescriptors ? { champDescriptors: d.champDescriptors.map(withDescriptorDefaults) } : {})
+	};
 }
 
 function withChampDefaults(c: Record<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,528 @@
+import { describe, expect, test } from 'vitest';
+import { PasserelleError } from '#widget/errors.ts';
+import { createGristPort } from '#widget/grist-port.ts';
+import { createMemoryBackend } from '#widget/memory-backend.ts';
+import schemaText from '../../../shared/ds/schema.graphql?raw';
+import { dsError } from './ds-errors.ts';
+import type { DsSyncState } from './ds-state.ts';
+import { runDsSync, type DsSyncOptions, type DsSyncProgress } from './ds-sync.ts';
+import type { Clock } from './ds-throttle.ts';
+import { champIdOf, createMemoryDs, type MemoryDossier } from './testing.ts';
+
+const T0 = Date.UTC(2026, 5, 1, 8);
+const DAY = 86_400_000;
+
+function fakeClock(start = T0): Clock & { sleeps: number[]; advance(ms: number): void } {
+	let now = start;
+	const sleeps: number[] = [];
+	return {
+		now: () => now,
+		random: () => 0.5,
+		sleeps,
+		advance: (ms) => {
+			now += ms;
+		},
+		sleep: async (ms, signal) => {
+			signal?.throwIfAborted();
+			sleeps.push(ms);
+			now += ms;
+		}
+	};
+}
+
+const row = (n: number, i: number) => btoa(`Row-${n}-${i}`);
+
+function dossier(n: number, overrides: Partial<MemoryDossier> = {}): MemoryDossier {
+	return {
+		number: n,
+		state: 'en_construction',
+		groupe: n % 2 === 0 ? 1 : 2,
+		labels: [],
+		deposeAt: T0 - 30 * DAY + n * 60_000,
+		updatedAt: T0 - 30 * DAY + n * 60_000,
+		revisionId: 'R1',
+		champs: [
+			{
+				__typename: 'TextChamp',
+				champDescriptorId: champIdOf(1),
+				value: `Projet ${n}`,
+				stringValue: `Projet ${n}`
+			},
+			{ __typename: 'IntegerNumberChamp', champDescriptorId: champIdOf(2), value: String(n * 10) },
+			{ __typename: 'DropDownListChamp', champDescriptorId: champIdOf(3), value: 'Culture' },
+			{
+				__typename: 'RepetitionChamp',
+				champDescriptorId: champIdOf(4),
+				rows: [1, 2].map((i) => ({
+					id: row(n, i),
+					champs: [{ __typename: 'TextChamp', champDescriptorId: champIdOf(41), value: `Poste ${i}` }]
+				}))
+			}
+		],
+		annotations: [{ __typename: 'YesNoChamp', champDescriptorId: champIdOf(50), value: n % 2 === 0 }],
+		...overrides
+	};
+}
+
+const REVISION = {
+	id: 'R1',
+	dateCreation: '2026-01-01T00:00:00+01:00',
+	champDescriptors: [
+		{ __typename: 'TextChampDescriptor', id: champIdOf(1), label: 'Intitulé' },
+		{ __typename: 'IntegerNumberChampDescriptor', id: champIdOf(2), label: 'Montant' },
+		{
+			__typename: 'DropDownListChampDescriptor',
+			id: champIdOf(3),
+			label: 'Thème',
+			options: ['Culture', 'Sport']
+		},
+		{
+			__typename: 'RepetitionChampDescriptor',
+			id: champIdOf(4),
+			label: 'Dépenses',
+			champDescriptors: [{ __typename: 'TextChampDescriptor', id: champIdOf(41), label: 'Poste' }]
+		}
+	],
+	annotationDescriptors: [{ __typename: 'YesNoChampDescriptor', id: champIdOf(50), label: 'Éligible' }]
+};
+
+function setup(count: number) {
+	const ds = createMemoryDs(schemaText, {
+		demarche: 42,
+		revisions: [REVISION],
+		groupes: [
+			{ number: 1, label: 'Paris' },
+			{ number: 2, label: 'Lyon' }
+		],
+		labels: ['Urgent', 'Complet'],
+		dossiers: Array.from({ length: count }, (_, i) => dossier(i + 1))
+	});
+	const backend = createMemoryBackend();
+	const grist = createGristPort(backend);
+	const clock = fakeClock();
+	let state: DsSyncState | null = null;
+	const events: DsSyncProgress[] = [];
+	const run = async (options: DsSyncOptions = {}, extra: { signal?: AbortSignal } = {}) => {
+		const result = await runDsSync({
+			transport: ds.transport,
+			grist,
+			demarche: 42,
+			options,
+			state,
+			clock,
+			onProgress: (p) => events.push(p),
+			signal: extra.signal
+		});
+		state = result.state ?? state;
+		return result;
+	};
+	const table = (id: string) =>
+		backend.doc.hasTable(id)
+			? grist.readRows(id).then((rows) => rows.map((r) => ({ id: r.id, ...r.fields })))
+			: Promise.resolve([]);
+	const dataWrites = () =>
+		backend.log
+			.flat()
+			.filter((a) => typeof a[1] === 'string' && a[1].startsWith('DS_42_') && a[0] !== 'AddTable');
+	return { ds, backend, grist, clock, run, table, events, dataWrites, getState: () => state };
+}
+
+describe('runDsSync: full then incremental', () => {
+	test('a full sync writes typed rows in every table, 100 dossiers per request', async () => {
+		const { run, table, ds } = setup(230);
+		const result = await run();
+		expect({
+			status: result.status,
+			mode: result.mode,
+			dossiersSeen: result.dossiersSeen,
+			requests: result.requests,
+			pages: result.pages,
+			rowsAdded: result.rowsAdded,
+			rowsDeleted: result.rowsDeleted
+		}).toStrictEqual({
+			status: 'success',
+			mode: 'full',
+			dossiersSeen: 230,
+			requests: 1 + 3 + 1,
+			pages: 3,
+			rowsAdded: 230 * 3 + 460,
+			rowsDeleted: 0
+		});
+		expect(ds.calls.map((c) => c.operation)).toStrictEqual([
+			'PasserelleDemarcheSchema',
+			'PasserelleDossiersPage',
+			'PasserelleDossiersPage',
+			'PasserelleDossiersPage',
+			'PasserellePendingDeletedDossiers'
+		]);
+		const dossiers = await table('DS_42_dossiers');
+		const { id: dossierRowId, ...seventh } = dossiers.find((d) => d.numero === 7)!;
+		expect(seventh).toStrictEqual(
+			expect.objectContaining({
+				numero: 7,
+				etat: 'en_construction',
+				groupe_instructeur: 'Lyon',
+				groupe_instructeur_numero: 2,
+				usager_email: 'usager7@exemple.fr',
+				demandeur_type: 'Personne physique',
+				demandeur_nom: 'Nom7',
+				date_depot: (T0 - 30 * DAY + 7 * 60_000) / 1000,
+				revision_id: 'R1',
+				supprime: false,
+				en_attente_suppression: false
+			})
+		);
+		const champs = await table('DS_42_champs');
+		expect(champs.find((c) => c.numero === 7)).toStrictEqual({
+			id: 7,
+			numero: 7,
+			dossier: dossierRowId,
+			champ_1: 'Projet 7',
+			champ_2: 70,
+			champ_3: 'Culture',
+			champ_4: 2
+		});
+		const annotations = await table('DS_42_annotations');
+		expect(annotations.find((a) => a.numero === 8)).toStrictEqual(
+			expect.objectContaining({ numero: 8, champ_50: true })
+		);
+		const block = await table('DS_42_bloc_4');
+		expect(block.filter((b) => b.numero === 7).map(({ id: _id, manualSort: _m, ...b }) => b)).toStrictEqual([
+			{ ligne: row(7, 1), numero: 7, dossier: dossierRowId, position: 1, champ_41: 'Poste 1' },
+			{ ligne: row(7, 2), numero: 7, dossier: dossierRowId, position: 2, champ_41: 'Poste 2' }
+		]);
+		const runs = await table('Passerelle_syncs');
+		expect(runs.map((r) => [r.statut, r.mode, r.dossiers, r.requetes])).toStrictEqual([
+			['reussie', 'complete', 230, 5]
+		]);
+	});
+
+	test('a re-run with no change writes nothing; changes and deletions show up exactly', async () => {
+		const { run, table, ds, clock, dataWrites, getState } = setup(120);
+		await run();
+		const before = dataWrites().length;
+		clock.advance(60 * 60_000);
+		const again = await run();
+		expect([
+			again.mode,
+			again.rowsAdded,
+			again.rowsUpdated,
+			again.rowsDeleted,
+			dataWrites().length
+		]).toStrictEqual(['incremental', 0, 0, 0, before]);
+		// The chain keeps its anchor (start − 5 min) and stores the last non-null cursor.
+		expect(getState()!.updatedSinceAnchor).toBe(new Date(T0 - 5 * 60_000).toISOString());
+
+		// DS side: dossier 5 edited (one repetition row removed), dossier 9 deleted, dossier 121 deposited.
+		clock.advance(60 * 60_000);
+		const d5 = ds.dossiers.get(5)!;
+		d5.updatedAt = clock.now();
+		(d5.champs[0] as { value: string }).value = 'Projet 5 modifié';
+		(d5.champs[3] as { rows: unknown[] }).rows.pop();
+		ds.dossiers.delete(9);
+		ds.deleted.push({ number: 9, at: clock.now(), reason: 'user_request', state: 'en_construction' });
+		ds.dossiers.set(121, dossier(121, { deposeAt: clock.now(), updatedAt: clock.now() }));
+		clock.advance(60_000);
+		const incremental = await run();
+		expect({
+			mode: incremental.mode,
+			seen: incremental.dossiersSeen,
+			added: incremental.rowsAdded,
+			updated: incremental.rowsUpdated,
+			deleted: incremental.rowsDeleted,
+			requests: incremental.requests
+		}).toStrictEqual({
+			mode: 'incremental',
+			seen: 2,
+			// 121: dossier + champs + annotations + 2 block rows; 5: its dossier row (dates) and champs row.
+			added: 5,
+			updated: 2,
+			// 5: one block row; 9: dossier, champs, annotations, 2 block rows.
+			deleted: 6,
+			// schema, one page, deletions.
+			requests: 3
+		});
+		expect((await table('DS_42_champs')).find((c) => c.numero === 5)?.champ_1).toBe('Projet 5 modifié');
+		expect((await table('DS_42_bloc_4')).filter((b) => b.numero === 5).map((b) => b.position)).toStrictEqual([
+			1
+		]);
+		for (const t of ['DS_42_dossiers', 'DS_42_champs', 'DS_42_annotations', 'DS_42_bloc_4']) {
+			expect((await table(t)).some((r) => r.numero === 9)).toBe(false);
+		}
+		expect((await table('DS_42_dossiers')).length).toBe(120);
+	});
+
+	test('deletions as flags; pending deletions flagged then cleared when the dossier comes back', async () => {
+		const { run, table, ds, clock } = setup(10);
+		const options: DsSyncOptions = { deletions: 'flag', pendingEveryMs: 0 };
+		await run(options);
+		clock.advance(60_000);
+		ds.dossiers.delete(3);
+		ds.deleted.push({ number: 3, at: clock.now(), reason: 'expired', state: 'en_construction' });
+		const trashed = ds.dossiers.get(4)!;
+		ds.dossiers.delete(4);
+		ds.pending.push({ number: 4, at: clock.now(), reason: 'user_request', state: 'en_construction' });
+		clock.advance(60_000);
+		await run(options);
+		const flags = async () =>
+			(await table('DS_42_dossiers'))
+				.filter((d) => d.numero === 3 || d.numero === 4)
+				.map((d) => [d.numero, d.supprime, d.motif_suppression, d.en_attente_suppression]);
+		expect(await flags()).toStrictEqual([
+			[3, true, 'expired', false],
+			[4, false, null, true]
+		]);
+		// Restored from the trash: DS lists it again (its updated_at moves).
+		clock.advance(60_000);
+		ds.pending.pop();
+		ds.dossiers.set(4, { ...trashed, updatedAt: clock.now() });
+		clock.advance(60_000);
+		await run(options);
+		expect(await flags()).toStrictEqual([
+			[3, true, 'expired', false],
+			[4, false, null, false]
+		]);
+		// A later full sync keeps the flagged row (it is not an orphan).
+		await run({ ...options, mode: 'full' });
+		expect((await flags()).length).toBe(2);
+	});
+
+	test('labels do not bump updated_at: the label pass refreshes them at its cadence', async () => {
+		const { run, table, ds, clock } = setup(150);
+		await run();
+		ds.dossiers.get(140)!.labels = ['Urgent'];
+		clock.advance(60_000);
+		const skipped = await run({ labelsEveryMs: DAY });
+		expect(skipped.rowsUpdated).toBe(0);
+		const refreshed = await run({ labelsEveryMs: 0 });
+		expect([refreshed.rowsUpdated, refreshed.requests]).toStrictEqual([1, 3 + 2]);
+		expect((await table('DS_42_dossiers')).find((d) => d.numero === 140)?.etiquettes).toStrictEqual([
+			'L',
+			'Urgent'
+		]);
+	});
+});
+
+describe('runDsSync: filters', () => {
+	test('states and groups are server-side on a full sync; leaving the filter removes the dossier', async () => {
+		const { run, table, ds, clock } = setup(40);
+		for (const n of [1, 2, 3]) ds.dossiers.get(n)!.state = 'accepte';
+		const options: DsSyncOptions = { filters: { states: ['en_construction'], groupes: [1] } };
+		const full = await run(options);
+		expect(
+			ds.calls.filter((c) => c.operation === 'PasserelleGroupeDossiersPage').map((c) => c.variables)
+		).toStrictEqual([
+			{ groupe: 1, first: 100, after: null, state: 'en_construction', createdSince: null, updatedSince: null }
+		]);
+		const numbers = async () => (await table('DS_42_dossiers')).map((d) => d.numero);
+		expect(full.dossiersSeen).toBe(19);
+		expect(await numbers()).toStrictEqual(Array.from({ length: 19 }, (_, i) => 2 * i + 4));
+		// Dossier 4 is accepted, dossier 6 moves to Lyon: both leave the filter.
+		clock.advance(60_000);
+		Object.assign(ds.dossiers.get(4)!, { state: 'accepte', updatedAt: clock.now() });
+		Object.assign(ds.dossiers.get(6)!, { groupe: 2, updatedAt: clock.now() });
+		clock.advance(60_000);
+		const inc = await run(options);
+		expect(inc.mode).toBe('incremental');
+		expect((await numbers()).slice(0, 3)).toStrictEqual([8, 10, 12]);
+		expect((await table('DS_42_champs')).some((c) => c.numero === 4)).toBe(false);
+	});
+
+	test('deposit dates: createdSince on full syncs, checked client-side in incremental mode', async () => {
+		const { run, table, ds, clock } = setup(20);
+		const from = new Date(T0 - 30 * DAY + 10 * 60_000).toISOString();
+		await run({ filters: { deposeDepuis: from } });
+		expect(ds.calls.find((c) => c.operation === 'PasserelleDossiersPage')?.variables.createdSince).toBe(from);
+		expect((await table('DS_42_dossiers')).length).toBe(11);
+		// An old dossier is modified: DS returns it (createdSince is ignored with updatedSince).
+		clock.advance(60_000);
+		ds.dossiers.get(2)!.updatedAt = clock.now();
+		clock.advance(60_000);
+		const inc = await run({ filters: { deposeDepuis: from } });
+		expect([inc.dossiersSeen, inc.rowsAdded]).toStrictEqual([1, 0]);
+		expect((await table('DS_42_dossiers')).some((d) => d.numero === 2)).toBe(false);
+	});
+});
+
+describe('runDsSync: DS failures', () => {
+	test('a timing-out page is retried on the same cursor with 50, then grows back', async () => {
+		const { run, ds } = setup(600);
+		let failures = 1;
+		ds.fault = (call) => {
+			if (
+				call.operation === 'PasserelleDossiersPage' &&
+				call.variables.first === 100 &&
+				call.variables.after &&
+				failures-- > 0
+			) {
+				throw dsError('ds_timeout', {});
+			}
+		};
+		const result = await run();
+		const pages = ds.calls
+			.filter((c) => c.operation === 'PasserelleDossiersPage')
+			.map((c) => c.variables.first);
+		// 100 ok, 100 times out, 50 × 3 from the same cursor, then back to 100.
+		expect(pages).toStrictEqual([100, 100, 50, 50, 50, 100, 100, 100, 100]);
+		const cursors = ds.calls
+			.filter((c) => c.operation === 'PasserelleDossiersPage')
+			.map((c) => c.variables.after);
+		expect(cursors[2]).toBe(cursors[1]);
+		expect([result.status, result.dossiersSeen]).toStrictEqual(['success', 600]);
+	});
+
+	test('a dossier DS cannot serve is isolated and reported; the run goes on', async () => {
+		const { run, table, ds, getState } = setup(130);
+		ds.broken.add(57);
+		const result = await run();
+		expect(result.status).toBe('partial');
+		expect(result.culprits).toStrictEqual([
+			{
+				number: 57,
+				code: 'ds_graphql',
+				message: expect.stringContaining('Démarches Simplifiées a renvoyé une erreur')
+			}
+		]);
+		const numbers = (await table('DS_42_dossiers')).map((d) => d.numero);
+		expect(numbers.length).toBe(129);
+		expect(numbers.includes(57)).toBe(false);
+		expect(ds.calls.filter((c) => c.operation === 'PasserelleDossier').length).toBe(10);
+		expect(getState()?.updatedSinceAnchor).not.toBeNull();
+		const runs = await table('Passerelle_syncs');
+		expect(runs.map((r) => [r.statut, r.dossiers_en_erreur])).toStrictEqual([['partielle', '57']]);
+	});
+
+	test('429 waits for Retry-After; 5xx is retried with backoff', async () => {
+		const { run, ds, clock } = setup(5);
+		const faults = [
+			dsError('ds_rate_limited', { retryAfterMs: 30_000 }),
+			dsError('ds_server_error', { status: 502 })
+		];
+		ds.fault = (call) => {
+			if (call.operation === 'PasserelleDemarcheSchema' && faults.length > 0) throw faults.shift()!;
+		};
+		const result = await run();
+		expect(result.status).toBe('success');
+		expect(clock.sleeps.slice(0, 2)).toStrictEqual([30_000, 1500]);
+		expect(result.requests).toBe(2 + 1 + 1 + 1);
+	});
+
+	test('wrong token, hidden démarche, bad number, DS down or garbage: French message, nothing written', async () => {
+		const { run, backend, ds, table } = setup(5);
+		await run();
+		const snapshot = JSON.stringify(await table('DS_42_dossiers'));
+		const writes = backend.log.length;
+		const attempt = async (fault: () => never, demarche = 42) => {
+			ds.fault = fault;
+			try {
+				await runDsSync({
+					transport: ds.transport,
+					grist: createGristPort(backend),
+					demarche,
+					clock: fakeClock(),
+					options: { retry: { maxAttempts: 2 } }
+				});
+				return 'ok';
+			} catch (error) {
+				return error instanceof PasserelleError ? [error.code, error.userMessage] : String(error);
+			} finally {
+				ds.fault = null;
+			}
+		};
+		const none = () => undefined as never;
+		expect(
+			await attempt(() => {
+				throw dsError('ds_unauthorized', { status: 401 });
+			})
+		).toStrictEqual([
+			'ds_unauthorized',
+			'Jeton API Démarches Simplifiées refusé ou expiré : créez un nouveau jeton dans « Voir mon profil » sur Démarches Simplifiées, puis enregistrez-le ici.'
+		]);
+		ds.options.visible = [42];
+		expect(await attempt(none, 43)).toStrictEqual([
+			'ds_not_found',
+			'Démarche n° 43 introuvable sur Démarches Simplifiées : vérifiez le numéro.'
+		]);
+		expect(await attempt(none, 0)).toStrictEqual([
+			'ds_invalid_input',
+			'Numéro de démarche invalide : « 0 ». Indiquez un nombre entier positif (le numéro visible dans l’adresse de la démarche).'
+		]);
+		expect(
+			await attempt(() => {
+				throw dsError('ds_network', { endpoint: 'http://127.0.0.1:9' });
+			})
+		).toStrictEqual([
+			'ds_network',
+			'Impossible de joindre Démarches Simplifiées (http://127.0.0.1:9) : vérifiez l’adresse et la connexion réseau.'
+		]);
+		expect(
+			await attempt(() => {
+				throw dsError('ds_bad_response', {});
+			})
+		).toStrictEqual([
+			'ds_bad_response',
+			'Réponse illisible de Démarches Simplifiées : l’adresse de l’API est peut-être incorrecte, ou le service en maintenance.'
+		]);
+		expect(backend.log.length).toBe(writes);
+		expect(JSON.stringify(await table('DS_42_dossiers'))).toBe(snapshot);
+	});
+
+	test('a démarche outside the token scope is refused with its number', async () => {
+		const ds = createMemoryDs(schemaText, { demarche: 42, visible: [] });
+		const backend = createMemoryBackend();
+		await expect(
+			runDsSync({
+				transport: ds.transport,
+				grist: createGristPort(backend),
+				demarche: 42,
+				clock: fakeClock()
+			})
+		).rejects.toMatchObject({
+			code: 'ds_forbidden_demarche',
+			userMessage:
+				'Le jeton n’a pas accès à la démarche n° 42 : vérifiez que cette démarche fait partie du périmètre du jeton (profil administrateur sur Démarches Simplifiées).'
+		});
+		expect(backend.log).toStrictEqual([]);
+	});
+});
+
+describe('runDsSync: cancellation and progress', () => {
+	test('cancelling stops cleanly, keeps written pages and the previous state', async () => {
+		const { run, table, events } = setup(350);
+		expect((await run()).status).toBe('success');
+		const first = setup(350);
+		const ctl = new AbortController();
+		let pagesSeen = 0;
+		const cancelled = await runDsSync({
+			transport: first.ds.transport,
+			grist: first.grist,
+			demarche: 42,
+			clock: fakeClock(),
+			signal: ctl.signal,
+			onProgress: (p) => {
+				if (p.phase === 'dossiers' && p.pages > pagesSeen) {
+					pagesSeen = p.pages;
+					if (pagesSeen === 2) ctl.abort();
+				}
+			}
+		});
+		expect([cancelled.status, cancelled.state]).toStrictEqual(['cancelled', null]);
+		expect((await first.table('DS_42_dossiers')).length).toBe(200);
+		expect((await first.table('Passerelle_syncs')).map((r) => r.statut)).toStrictEqual(['annulee']);
+		expect((await table('DS_42_dossiers')).length).toBe(350);
+		const last = events.at(-1)!;
+		expect([last.phase, last.pages, last.dossiers, last.requests]).toStrictEqual(['done', 4, 350, 6]);
+		expect(events.some((e) => e.log?.startsWith('Terminé : 350 dossier(s) reçus'))).toBe(true);
+	});
+
+	test('a full sync shows an ETA once the previous run told how many dossiers to expect', async () => {
+		const { run, events } = setup(300);
+		await run();
+		events.length = 0;
+		await run({ mode: 'full' });
+		const etas = events
+			.filter((e) => e.phase === 'dossiers' && e.etaSeconds !== null)
+			.map((e) => e.etaSeconds);
+		expect(etas.length).toBeGreaterThan(0);
+	});
+});
