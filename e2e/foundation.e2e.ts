@@ -1,4 +1,4 @@
-import { createGristPort } from '../widget/grist-port.ts';
+import { createGristPort, type GristPort } from '../widget/grist-port.ts';
 import { createRestBackend } from '../widget/rest-backend.ts';
 import type { Row } from '../widget/grist-types.ts';
 import type { TableSpec } from '../widget/table-spec.ts';
@@ -34,6 +34,9 @@ function makeRows(n: number): Row[] {
 }
 
 const ROWS = makeRows(5000);
+
+/** The widget's console handle (`window.passerelle`). */
+type WidgetWindow = { passerelle: { grist: GristPort } };
 
 test('the widget, inside a real Grist, creates a typed table and upserts 5,000 rows without duplicates', async ({
 	page
