@@ -16,9 +16,9 @@ describe('DS query documents', () => {
 	test('the dossier query names every concrete champ type, so DS never downgrades one to TextChamp', () => {
 		const champTypes = [...schemaText.matchAll(/^type (\w+Champ) implements Champ/gm)].map((m) => m[1]);
 		const text = DS_QUERY_DOCUMENTS.PasserelleDossiersPage!;
-		const missing = champTypes.filter((t) => t !== 'RepetitionChamp' && !text.includes(`on ${t} `));
+		const missing = champTypes.filter((t) => t !== 'RepetitionChamp' && !new RegExp(`on ${t}\\s`).test(text));
 		expect(missing).toStrictEqual([]);
-		expect(text).toContain('on RepetitionChamp { rows { id champs');
+		expect(text.replace(/\s+/g, ' ')).toContain('on RepetitionChamp { rows { id champs { ...ChampFields');
 	});
 
 	test('an OTP-style argument is refused by the schema (the test really validates)', () => {
