@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadConfig } from './config.ts';
 import { checkHealth, createContext, type AppContext } from './context.ts';
-import { MIGRATIONS_TABLE } from './db/migrate.ts';
+import { loadMigrations, MIGRATIONS_TABLE } from './db/migrate.ts';
 import { createLogger } from './log.ts';
 import { emptyPgliteTemplate } from './testing/pglite.ts';
 
@@ -22,9 +22,9 @@ describe('app context and health', () => {
 			log
 		});
 		try {
-			expect(await context.db.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toStrictEqual([
-				{ name: '0001_initial' }
-			]);
+			expect(await context.db.query(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY name`)).toStrictEqual(
+				loadMigrations().map(({ name }) => ({ name }))
+			);
 			const id = await context.secrets.putSecret('demo:atelier', 'ds_token', 'principal', 'jeton');
 			expect(await context.secrets.getSecret(id)).toBe('jeton');
 
