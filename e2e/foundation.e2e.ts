@@ -47,9 +47,7 @@ test('the widget, inside a real Grist, creates a typed table and upserts 5,000 r
 
 	const first = await widget.evaluate(
 		async ({ spec, rows }) => {
-			const port = (
-				window as unknown as { passerelle: { grist: import('../widget/grist-port.ts').GristPort } }
-			).passerelle.grist;
+			const port = (window as unknown as WidgetWindow).passerelle.grist;
 			const ensured = await port.ensureTable(spec);
 			const upserted = await port.upsert(spec.id, rows, { key: ['numero'] });
 			return { ensured, added: upserted.added, updated: upserted.updated, unchanged: upserted.unchanged };
@@ -74,9 +72,7 @@ test('the widget, inside a real Grist, creates a typed table and upserts 5,000 r
 
 	const second = await widget.evaluate(
 		async ({ spec, rows }) => {
-			const port = (
-				window as unknown as { passerelle: { grist: import('../widget/grist-port.ts').GristPort } }
-			).passerelle.grist;
+			const port = (window as unknown as WidgetWindow).passerelle.grist;
 			await port.ensureTable(spec);
 			const r = await port.upsert(spec.id, rows, { key: ['numero'] });
 			return { added: r.added, updated: r.updated, unchanged: r.unchanged };
@@ -95,9 +91,7 @@ test('our REST adapter, talking to the same real Grist, gives the same tables as
 	const a = await openDemo(page);
 	await a.widget.evaluate(
 		async ({ spec, rows }) => {
-			const port = (
-				window as unknown as { passerelle: { grist: import('../widget/grist-port.ts').GristPort } }
-			).passerelle.grist;
+			const port = (window as unknown as WidgetWindow).passerelle.grist;
 			await port.ensureTable(spec);
 			await port.upsert(spec.id, rows, { key: ['numero'] });
 		},
