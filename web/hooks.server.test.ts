@@ -1,7 +1,10 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RequestEvent } from '@sveltejs/kit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PasserelleError } from '#widget/errors.ts';
-import { handleError } from './hooks.server.ts';
+import { handleError, init } from './hooks.server.ts';
 
 function failure(error: unknown, status = 500) {
 	const url = new URL('http://127.0.0.1:3000/api/sync?auth=jeton-secret-123');
@@ -30,5 +33,25 @@ describe('handleError', () => {
 			message: 'Page introuvable.',
 			code: 'not_found'
 		});
+	});
+});
+
+describe('init', () => {
+	it('refuses to start in production without a secret key, in French, before touching the database', async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-hooks-'));
+		vi.stubEnv('NODE_ENV', 'production');
+		vi.stubEnv('PASSERELLE_DEMO', '0');
+		vi.stubEnv('PASSERELLE_SECRET_KEY', '');
+		vi.stubEnv('PASSERELLE_DATA_DIR', dataDir);
+		try {
+			await expect(init()).rejects.toMatchObject({
+				code: 'config_invalid',
+				userMessage: expect.stringMatching(/^PASSERELLE_SECRET_KEY est obligatoire en production/)
+			});
+			expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+		} finally {
+			vi.unstubAllEnvs();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
 	});
 });
