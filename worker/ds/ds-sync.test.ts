@@ -123,7 +123,7 @@ function setup(count: number) {
 	const dataWrites = () =>
 		backend.log
 			.flat()
-			.filter((a) => typeof a[1] === 'string' && a[1].startsWith('DS_42_') && a[0] !== 'AddTable');
+			.filter((a) => typeof a[1] === 'string' && a[1].startsWith('Demarche_42_') && a[0] !== 'AddTable');
 	return { ds, backend, grist, clock, run, table, events, dataWrites, getState: () => state };
 }
 
@@ -155,7 +155,7 @@ describe('runDsSync: full then incremental', () => {
 			'PasserelleDossiersPage',
 			'PasserellePendingDeletedDossiers'
 		]);
-		const dossiers = await table('DS_42_dossiers');
+		const dossiers = await table('Demarche_42_dossiers');
 		const { id: dossierRowId, ...seventh } = dossiers.find((d) => d.numero === 7)!;
 		expect(seventh).toStrictEqual(
 			expect.objectContaining({
@@ -172,7 +172,7 @@ describe('runDsSync: full then incremental', () => {
 				en_attente_suppression: false
 			})
 		);
-		const champs = await table('DS_42_champs');
+		const champs = await table('Demarche_42_champs');
 		expect(champs.find((c) => c.numero === 7)).toStrictEqual({
 			id: 7,
 			numero: 7,
@@ -182,11 +182,11 @@ describe('runDsSync: full then incremental', () => {
 			champ_3: 'Culture',
 			champ_4: 2
 		});
-		const annotations = await table('DS_42_annotations');
+		const annotations = await table('Demarche_42_annotations');
 		expect(annotations.find((a) => a.numero === 8)).toStrictEqual(
 			expect.objectContaining({ numero: 8, champ_50: true })
 		);
-		const block = await table('DS_42_bloc_4');
+		const block = await table('Demarche_42_bloc_4');
 		expect(block.filter((b) => b.numero === 7).map(({ id: _id, manualSort: _m, ...b }) => b)).toStrictEqual([
 			{ ligne: row(7, 1), numero: 7, dossier: dossierRowId, position: 1, champ_41: 'Poste 1' },
 			{ ligne: row(7, 2), numero: 7, dossier: dossierRowId, position: 2, champ_41: 'Poste 2' }
@@ -242,14 +242,19 @@ describe('runDsSync: full then incremental', () => {
 			// schema, one page, deletions.
 			requests: 3
 		});
-		expect((await table('DS_42_champs')).find((c) => c.numero === 5)?.champ_1).toBe('Projet 5 modifié');
-		expect((await table('DS_42_bloc_4')).filter((b) => b.numero === 5).map((b) => b.position)).toStrictEqual([
-			1
-		]);
-		for (const t of ['DS_42_dossiers', 'DS_42_champs', 'DS_42_annotations', 'DS_42_bloc_4']) {
+		expect((await table('Demarche_42_champs')).find((c) => c.numero === 5)?.champ_1).toBe('Projet 5 modifié');
+		expect(
+			(await table('Demarche_42_bloc_4')).filter((b) => b.numero === 5).map((b) => b.position)
+		).toStrictEqual([1]);
+		for (const t of [
+			'Demarche_42_dossiers',
+			'Demarche_42_champs',
+			'Demarche_42_annotations',
+			'Demarche_42_bloc_4'
+		]) {
 			expect((await table(t)).some((r) => r.numero === 9)).toBe(false);
 		}
-		expect((await table('DS_42_dossiers')).length).toBe(120);
+		expect((await table('Demarche_42_dossiers')).length).toBe(120);
 	});
 
 	test('deletions as flags; pending deletions flagged then cleared when the dossier comes back', async () => {
@@ -265,7 +270,7 @@ describe('runDsSync: full then incremental', () => {
 		clock.advance(60_000);
 		await run(options);
 		const flags = async () =>
-			(await table('DS_42_dossiers'))
+			(await table('Demarche_42_dossiers'))
 				.filter((d) => d.numero === 3 || d.numero === 4)
 				.map((d) => [d.numero, d.supprime, d.motif_suppression, d.en_attente_suppression]);
 		expect(await flags()).toStrictEqual([
@@ -296,7 +301,7 @@ describe('runDsSync: full then incremental', () => {
 		expect(skipped.rowsUpdated).toBe(0);
 		const refreshed = await run({ labelsEveryMs: 0 });
 		expect([refreshed.rowsUpdated, refreshed.requests]).toStrictEqual([1, 3 + 2]);
-		expect((await table('DS_42_dossiers')).find((d) => d.numero === 140)?.etiquettes).toStrictEqual([
+		expect((await table('Demarche_42_dossiers')).find((d) => d.numero === 140)?.etiquettes).toStrictEqual([
 			'L',
 			'Urgent'
 		]);
@@ -307,14 +312,14 @@ describe('runDsSync: filters', () => {
 	test('states and groups are server-side on a full sync; leaving the filter removes the dossier', async () => {
 		const { run, table, ds, clock } = setup(40);
 		for (const n of [1, 2, 3]) ds.dossiers.get(n)!.state = 'accepte';
-		const options: DsSyncOptions = { filters: { states: ['en_construction'], groupes: [1] } };
+		const options: DsSyncOptions = { filters: { states: ['en_construction'], groupesInstructeurs: [1] } };
 		const full = await run(options);
 		expect(
 			ds.calls.filter((c) => c.operation === 'PasserelleGroupeDossiersPage').map((c) => c.variables)
 		).toStrictEqual([
 			{ groupe: 1, first: 100, after: null, state: 'en_construction', createdSince: null, updatedSince: null }
 		]);
-		const numbers = async () => (await table('DS_42_dossiers')).map((d) => d.numero);
+		const numbers = async () => (await table('Demarche_42_dossiers')).map((d) => d.numero);
 		expect(full.dossiersSeen).toBe(19);
 		expect(await numbers()).toStrictEqual(Array.from({ length: 19 }, (_, i) => 2 * i + 4));
 		// Dossier 4 is accepted, dossier 6 moves to Lyon: both leave the filter.
@@ -325,22 +330,22 @@ describe('runDsSync: filters', () => {
 		const inc = await run(options);
 		expect(inc.mode).toBe('incremental');
 		expect((await numbers()).slice(0, 3)).toStrictEqual([8, 10, 12]);
-		expect((await table('DS_42_champs')).some((c) => c.numero === 4)).toBe(false);
+		expect((await table('Demarche_42_champs')).some((c) => c.numero === 4)).toBe(false);
 	});
 
 	test('deposit dates: createdSince on full syncs, checked client-side in incremental mode', async () => {
 		const { run, table, ds, clock } = setup(20);
 		const from = new Date(T0 - 30 * DAY + 10 * 60_000).toISOString();
-		await run({ filters: { deposeDepuis: from } });
+		await run({ filters: { deposeSince: from } });
 		expect(ds.calls.find((c) => c.operation === 'PasserelleDossiersPage')?.variables.createdSince).toBe(from);
-		expect((await table('DS_42_dossiers')).length).toBe(11);
+		expect((await table('Demarche_42_dossiers')).length).toBe(11);
 		// An old dossier is modified: DS returns it (createdSince is ignored with updatedSince).
 		clock.advance(60_000);
 		ds.dossiers.get(2)!.updatedAt = clock.now();
 		clock.advance(60_000);
-		const inc = await run({ filters: { deposeDepuis: from } });
+		const inc = await run({ filters: { deposeSince: from } });
 		expect([inc.dossiersSeen, inc.rowsAdded]).toStrictEqual([1, 0]);
-		expect((await table('DS_42_dossiers')).some((d) => d.numero === 2)).toBe(false);
+		expect((await table('Demarche_42_dossiers')).some((d) => d.numero === 2)).toBe(false);
 	});
 });
 
@@ -383,7 +388,7 @@ describe('runDsSync: DS failures', () => {
 				message: expect.stringContaining('Démarches Simplifiées a renvoyé une erreur')
 			}
 		]);
-		const numbers = (await table('DS_42_dossiers')).map((d) => d.numero);
+		const numbers = (await table('Demarche_42_dossiers')).map((d) => d.numero);
 		expect(numbers.length).toBe(129);
 		expect(numbers.includes(57)).toBe(false);
 		expect(ds.calls.filter((c) => c.operation === 'PasserelleDossier').length).toBe(10);
@@ -410,7 +415,7 @@ describe('runDsSync: DS failures', () => {
 	test('wrong token, hidden démarche, bad number, DS down or garbage: French message, nothing written', async () => {
 		const { run, backend, ds, table } = setup(5);
 		await run();
-		const snapshot = JSON.stringify(await table('DS_42_dossiers'));
+		const snapshot = JSON.stringify(await table('Demarche_42_dossiers'));
 		const writes = backend.log.length;
 		const attempt = async (fault: () => never, demarche = 42) => {
 			ds.fault = fault;
@@ -464,7 +469,7 @@ describe('runDsSync: DS failures', () => {
 			'Réponse illisible de Démarches Simplifiées : l’adresse de l’API est peut-être incorrecte, ou le service en maintenance.'
 		]);
 		expect(backend.log.length).toBe(writes);
-		expect(JSON.stringify(await table('DS_42_dossiers'))).toBe(snapshot);
+		expect(JSON.stringify(await table('Demarche_42_dossiers'))).toBe(snapshot);
 	});
 
 	test('a démarche outside the token scope is refused with its number', async () => {
@@ -507,9 +512,9 @@ describe('runDsSync: cancellation and progress', () => {
 			}
 		});
 		expect([cancelled.status, cancelled.state]).toStrictEqual(['cancelled', null]);
-		expect((await first.table('DS_42_dossiers')).length).toBe(200);
+		expect((await first.table('Demarche_42_dossiers')).length).toBe(200);
 		expect((await first.table('Passerelle_syncs')).map((r) => r.statut)).toStrictEqual(['annulee']);
-		expect((await table('DS_42_dossiers')).length).toBe(350);
+		expect((await table('Demarche_42_dossiers')).length).toBe(350);
 		const last = events.at(-1)!;
 		expect([last.phase, last.pages, last.dossiers, last.requests]).toStrictEqual(['done', 4, 350, 6]);
 		expect(events.some((e) => e.log?.startsWith('Terminé : 350 dossier(s) reçus'))).toBe(true);
@@ -524,5 +529,25 @@ describe('runDsSync: cancellation and progress', () => {
 			.filter((e) => e.phase === 'dossiers' && e.etaSeconds !== null)
 			.map((e) => e.etaSeconds);
 		expect(etas.length).toBeGreaterThan(0);
+	});
+});
+
+describe('filter dates', () => {
+	test('a day is a Paris day; an instant is kept as is', async () => {
+		const { filterDateMs } = await import('./ds-sync.ts');
+		expect([
+			filterDateMs('2026-06-01'),
+			filterDateMs('2026-01-15', true),
+			filterDateMs('2026-01-15T10:00:00Z'),
+			filterDateMs('2026-01-15T10:00:00Z', true)
+		]).toStrictEqual([
+			Date.UTC(2026, 4, 31, 22),
+			Date.UTC(2026, 0, 15, 23),
+			Date.UTC(2026, 0, 15, 10),
+			Date.UTC(2026, 0, 15, 10) + 1
+		]);
+		expect(() => filterDateMs('15/01/2026')).toThrow(
+			'Date de filtre invalide : « 15/01/2026 » (attendu AAAA-MM-JJ).'
+		);
 	});
 });

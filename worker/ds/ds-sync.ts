@@ -35,11 +35,11 @@ import { createDsGristWriter, type DsGristWriter } from './grist-writer.ts';
 export interface DsSyncFilters {
 	states?: DossierState[];
 	/** Numbers of groupes instructeurs. */
-	groupes?: number[];
-	/** Deposited on or after this date (`YYYY-MM-DD`, Paris time, or an ISO date-time). */
-	deposeDepuis?: string;
-	/** Deposited strictly before this date (`YYYY-MM-DD`, Paris time, or an ISO date-time). */
-	deposeAvant?: string;
+	groupesInstructeurs?: number[];
+	/** Deposited on or after this day (`YYYY-MM-DD`, Paris time) or instant (ISO date-time). */
+	deposeSince?: string;
+	/** Deposited on or before this day (`YYYY-MM-DD`, the whole day, Paris time) or instant. */
+	deposeUntil?: string;
 }
 
 /** Settings of a sync (all optional). */
@@ -154,11 +154,14 @@ function parisOffsetMs(utcMs: number): number {
 	return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
-/** A filter date (`YYYY-MM-DD` = midnight in Paris, or ISO date-time) → epoch ms. */
-export function filterDateMs(value: string): number {
+/**
+ * A filter date → epoch ms: `YYYY-MM-DD` is midnight in Paris (with `endOfDay`, the next
+ * midnight), an ISO date-time is that instant (with `endOfDay`, one millisecond later).
+ */
+export function filterDateMs(value: string, endOfDay = false): number {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
 	if (m) {
-		const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+		const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (endOfDay ? 1 : 0));
 		return guess - parisOffsetMs(guess - parisOffsetMs(guess));
 	}
 	const ms = Date.parse(value);
@@ -167,7 +170,7 @@ export function filterDateMs(value: string): number {
 			detail: `Date de filtre invalide : « ${value} » (attendu AAAA-MM-JJ).`
 		});
 	}
-	return ms;
+	return endOfDay ? ms + 1 : ms;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -202,8 +205,9 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		if (!DOSSIER_STATES.includes(s))
 			throw dsError('ds_invalid_input', { detail: `État de dossier inconnu : « ${s} ».` });
 	}
-	const fromMs = filters.deposeDepuis ? filterDateMs(filters.deposeDepuis) : null;
-	const untilMs = filters.deposeAvant ? filterDateMs(filters.deposeAvant) : null;
+	const fromMs = filters.deposeSince ? filterDateMs(filters.deposeSince) : null;
+	// Exclusive bound: the day after a date-only value, one millisecond after an instant.
+	const untilMs = filters.deposeUntil ? filterDateMs(filters.deposeUntil, true) : null;
 
 	let writer: DsGristWriter | null = null;
 	const caller: DsCaller = createDsCaller({
@@ -246,7 +250,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		return res.data.demarche;
 	});
 	const plan = buildFormPlan(schema, { prefix });
-	for (const g of filters.groupes ?? []) {
+	for (const g of filters.groupesInstructeurs ?? []) {
 		if (!plan.groupes.some((p) => p.number === g)) {
 			throw dsError('ds_invalid_input', {
 				detail: `Groupe instructeur n° ${g} inconnu dans la démarche n° ${demarche}.`
@@ -300,7 +304,11 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 
 	const matches = (d: DsDossier): boolean => {
 		if (filters.states?.length && !filters.states.includes(d.state)) return false;
-		if (filters.groupes?.length && !filters.groupes.includes(d.groupeInstructeur?.number)) return false;
+		if (
+			filters.groupesInstructeurs?.length &&
+			!filters.groupesInstructeurs.includes(d.groupeInstructeur?.number)
+		)
+			return false;
 		const depot = Date.parse(d.dateDepot);
 		if (fromMs !== null && !(depot >= fromMs)) return false;
 		if (untilMs !== null && !(depot < untilMs)) return false;
@@ -338,7 +346,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			});
 		} else {
 			const createdSince = fromMs !== null ? iso(fromMs) : null;
-			for (const groupe of filters.groupes?.length ? filters.groupes : [null]) {
+			for (const groupe of filters.groupesInstructeurs?.length ? filters.groupesInstructeurs : [null]) {
 				for (const state of filters.states?.length ? filters.states : [null]) {
 					passes.push({ groupe, state, createdSince, updatedSince: null });
 				}

@@ -132,6 +132,6 @@ describe('form plan', () => {
 		});
 		expect(a.version).toBe(b.version);
 		expect(a.version).not.toBe(c.version);
-		expect(a.tables.dossiers).toBe('DS_7_dossiers');
+		expect(a.tables.dossiers).toBe('Demarche_7_dossiers');
 	});
 });

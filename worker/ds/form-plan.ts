@@ -74,9 +74,9 @@ export interface FormPlan {
 	version: string;
 }
 
-/** Default table prefix for a démarche: `DS_<number>`. */
+/** Default table prefix for a démarche: `Demarche_<number>` (as the démarche configurations use). */
 export function defaultTablePrefix(demarche: number): string {
-	return `DS_${demarche}`;
+	return `Demarche_${demarche}`;
 }
 
 /** Layout-only descriptors carry no data (ds.md §6.1). */
