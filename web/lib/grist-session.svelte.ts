@@ -1,4 +1,4 @@
-import { createGristPort, type GristPort } from '#widget/grist-port.ts';
+import { createGristPort, type GristBackend, type GristPort } from '#widget/grist-port.ts';
 import {
 	detectHost,
 	loadGristPluginApi,
@@ -26,6 +26,8 @@ class GristSession {
 	serverError = $state<string | null>(null);
 	grist: GristGlobal | null = null;
 	port: GristPort | null = null;
+	/** The raw plugin backend, lent to workers that write Grist through the page. */
+	backend: GristBackend | null = null;
 	/** Called when the user clicks Grist's "Open configuration" button. */
 	onEditOptions: (() => void) | null = null;
 
@@ -41,7 +43,8 @@ class GristSession {
 			const grist = await loadGristPluginApi('/vendor/grist-plugin-api.js');
 			grist.ready({ requiredAccess: 'full', onEditOptions: () => this.onEditOptions?.() });
 			this.grist = grist;
-			this.port = createGristPort(createPluginBackend(grist.docApi));
+			this.backend = createPluginBackend(grist.docApi);
+			this.port = createGristPort(this.backend);
 			this.docName = await withTimeout(grist.docApi.getDocName(), 10_000);
 			this.host = host;
 			journal.add('info', `Connecté au document Grist « ${this.docName} ».`);

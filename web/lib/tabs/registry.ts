@@ -1,4 +1,5 @@
 import type { Component } from 'svelte';
+import DemarchesTab from './DemarchesTab.svelte';
 
 /** One capability tab of the widget. */
 export interface TabEntry {
@@ -10,4 +11,6 @@ export interface TabEntry {
 }
 
 /** Capability tabs, in display order; Journal and Aide are appended by the shell. */
-export const TABS: TabEntry[] = [];
+export const TABS: TabEntry[] = [
+	{ id: 'demarches', label: 'Démarches', icon: 'fr-icon-survey-line', component: DemarchesTab }
+];
