@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { PasserelleError } from '#widget/errors.ts';
 import { createGristPort } from '#widget/grist-port.ts';
+import type { Row } from '#widget/grist-types.ts';
 import { createMemoryBackend } from '#widget/memory-backend.ts';
 import schemaText from '../../../shared/ds/schema.graphql?raw';
 import { dsError } from './ds-errors.ts';
@@ -116,10 +117,8 @@ function setup(count: number) {
 		state = result.state ?? state;
 		return result;
 	};
-	const table = (id: string) =>
-		backend.doc.hasTable(id)
-			? grist.readRows(id).then((rows) => rows.map((r) => ({ id: r.id, ...r.fields })))
-			: Promise.resolve([]);
+	const table = async (id: string): Promise<(Row & { id: number })[]> =>
+		backend.doc.hasTable(id) ? (await grist.readRows(id)).map((r) => ({ ...r.fields, id: r.id })) : [];
 	const dataWrites = () =>
 		backend.log
 			.flat()
