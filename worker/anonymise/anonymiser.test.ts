@@ -111,6 +111,23 @@ describe('anonymise', () => {
 		}
 	});
 
+	it('finds a client block in the right-hand column of a two-column header (Q14 as read)', () => {
+		const text = [
+			'Qualification RGE : QB/75321  Client',
+			'Dubreuil',
+			"Adresse des travaux : identique à l'adresse du client  3 rue du Moulin",
+			'Visite technique préalable : 07/03/2025  37000 Tours'
+		].join('\n');
+		expect(anonymise(text).text).toBe(
+			[
+				'Qualification RGE : QB/75321  Client',
+				'[NOM_1]',
+				"Adresse des travaux : identique à l'adresse du client  [ADRESSE_1]",
+				'Visite technique préalable : 07/03/2025  [ADRESSE_2]'
+			].join('\n')
+		);
+	});
+
 	it('gives one placeholder to one value, whatever its case, and restores the text exactly', () => {
 		const text =
 			'Client : M. Paul DUBREUIL\nLu et approuvé, Dubreuil\nM. Paul Dubreuil, tél. 02 40 00 11 22 ou 0240001122';

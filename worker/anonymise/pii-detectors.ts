@@ -367,27 +367,40 @@ function lineBounds(text: string): { start: number; end: number }[] {
 	}
 }
 
+/** Column segments of a line: a reader joins two-column headers with a wide gap (2+ spaces or a tab). */
+function segments(text: string, line: { start: number; end: number }): { start: number; end: number }[] {
+	const out: { start: number; end: number }[] = [];
+	const content = text.slice(line.start, line.end);
+	for (const m of content.matchAll(/\S+(?:[ ]\S+)*/g))
+		out.push({ start: line.start + m.index, end: line.start + m.index + m[0].length });
+	return out;
+}
+
+const CIVILITY_PREFIX = new RegExp(
+	`^${CIVILITY_WORD}(?:[ \\t]*(?:et|ou|&|/)[ \\t]*${CIVILITY_WORD})?[ \\t]*`,
+	'u'
+);
+
 function detectClientBlockNames(text: string): PiiSpan[] {
 	const out: PiiSpan[] = [];
 	const lines = lineBounds(text);
 	for (let i = 0; i < lines.length; i++) {
-		const line = lines[i]!;
-		if (!CLIENT_BLOCK_LABEL.test(fold(text.slice(line.start, line.end)).trim())) continue;
-		// The first non-empty line within the next three.
+		const segs = segments(text, lines[i]!);
+		const labelAt = segs.findIndex((s) => CLIENT_BLOCK_LABEL.test(fold(text.slice(s.start, s.end)).trim()));
+		if (labelAt === -1) continue;
+		// The label's column: the first one, or the last one of a two-column header.
+		const lastColumn = labelAt > 0 && labelAt === segs.length - 1;
 		for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
-			const next = lines[j]!;
-			const content = text.slice(next.start, next.end);
-			if (!content.trim()) continue;
-			if (/\d|@/.test(content) || content.trim().split(/\s+/).length > 8) break;
-			const indent = content.length - content.trimStart().length;
-			let from = next.start + indent;
-			const c = new RegExp(
-				`^${CIVILITY_WORD}(?:[ \\t]*(?:et|ou|&|/)[ \\t]*${CIVILITY_WORD})?[ \\t]*`,
-				'u'
-			).exec(content.trimStart());
+			const nextSegs = segments(text, lines[j]!);
+			if (!nextSegs.length) continue;
+			const seg = lastColumn ? nextSegs[nextSegs.length - 1]! : nextSegs[0]!;
+			const content = text.slice(seg.start, seg.end);
+			if (/\d|@|:/.test(content) || content.split(/\s+/).length > 8) break;
+			let from = seg.start;
+			const c = CIVILITY_PREFIX.exec(content);
 			if (c) from += c[0].length;
 			const name = parseNameAt(text, from);
-			if (name) out.push(span(name.start, name.end, 'NOM', 'client-block'));
+			if (name && name.end <= seg.end) out.push(span(name.start, name.end, 'NOM', 'client-block'));
 			break;
 		}
 	}
@@ -471,7 +484,7 @@ const STREET_AT_LINE_START = new RegExp(
 function streetEnd(text: string, start: number, end: number): number {
 	const value = text.slice(start, end);
 	const cut = value.search(
-		/[ \t]*(?:[–—|•;]|[ \t]-[ \t]|,[ \t]*(?=\d{5}\b)|[ \t]+\d{5}(?!\d)|[ \t]{3,}|\bT[ée]l\b|\bt[ée]l\.|@)/u
+		/[ \t]*(?:[–—|•;]|[ \t]-[ \t]|,[ \t]*(?=\d{5}\b)|[ \t]+\d{5}(?!\d)|[ \t]{2,}|\bT[ée]l\b|\bt[ée]l\.|@)/u
 	);
 	const stop = cut === -1 ? end : start + cut;
 	let e = stop;
@@ -480,7 +493,7 @@ function streetEnd(text: string, start: number, end: number): number {
 }
 
 const POSTCODE_CITY = new RegExp(
-	String.raw`(?<![\p{L}\d.,/-])(?:F-|FR-)?(?:0[1-9]|[1-8]\d|9[0-8])\d{3}[ \t]+(\p{Lu}[\p{L}'’-]*(?:[ \t-]+(?:(?:sur|sous|en|l[èe]s|les|le|la|de|du|des|d'|d’|aux|au|et)[ \t-]+)?\p{Lu}[\p{L}'’-]*){0,4})(?:[ \t]+(?:CEDEX|Cedex)(?:[ \t]+\d{1,3})?)?`,
+	String.raw`(?<![\p{L}\d.,/-])(?:F-|FR-)?(?:0[1-9]|[1-8]\d|9[0-8])\d{3}[ \t]+(\p{Lu}[\p{L}'’-]*(?:[ \t-](?:(?:sur|sous|en|l[èe]s|les|le|la|de|du|des|d'|d’|aux|au|et)[ \t-])?\p{Lu}[\p{L}'’-]*){0,4})(?:[ \t]+(?:CEDEX|Cedex)(?:[ \t]+\d{1,3})?)?`,
 	'gu'
 );
 /** Words after a 5-digit number that show it is an amount, a norm or a reference, not a postcode. */
@@ -537,7 +550,7 @@ function detectAddresses(text: string): PiiSpan[] {
 		if (NOT_A_CITY.has(firstWord)) continue;
 		const value = m[0];
 		const cityStart = value.search(/[ \t]/);
-		const stop = value.slice(cityStart).search(/[ \t]*(?:[–—|•;]|[ \t]-[ \t]|[ \t]{3,}|\bT[ée]l\b)/u);
+		const stop = value.slice(cityStart).search(/[ \t]*(?:[–—|•;]|[ \t]-[ \t]|[ \t]{2,}|\bT[ée]l\b)/u);
 		const end = m.index + (stop === -1 ? value.length : cityStart + stop);
 		out.push(span(m.index, end, 'ADRESSE', 'postcode-city'));
 	}
@@ -562,11 +575,10 @@ function detectAddresses(text: string): PiiSpan[] {
 		/\b(adresse|domicile|demeurant|domicili[ée]e?)(?:[^:\n]{0,30})?[ \t]*:[ \t]*([^\n]{3,90})/giu
 	)) {
 		const value = m[2]!;
-		if (!/\d/.test(value)) continue;
 		const start = m.index + m[0].length - value.length;
 		const end = streetEnd(text, start, start + value.length);
-		if (end > start)
-			out.push(span(start, Math.max(end, start + value.trimEnd().length), 'ADRESSE', 'address-label'));
+		if (end > start && /\d/.test(text.slice(start, end)))
+			out.push(span(start, end, 'ADRESSE', 'address-label'));
 	}
 	for (const m of text.matchAll(/\b(?:code[ \t]+postal|CP)[ \t]*:?[ \t]*(\d{5})\b/giu)) {
 		const start = m.index + m[0].length - m[1]!.length;
