@@ -18,7 +18,14 @@ export type {
 	ReaderPorts,
 	TextLine
 } from './read-types.ts';
-export { readQuote, decideOcr, MAX_PAGES, MAX_OCR_PAGES, LOW_OCR_CONFIDENCE } from './read-quote.ts';
+export {
+	readQuote,
+	decideOcr,
+	MAX_PAGES,
+	MAX_OCR_PAGES,
+	LOW_OCR_CONFIDENCE,
+	LOW_SCAN_DPI
+} from './read-quote.ts';
 export {
 	MAX_QUOTE_BYTES,
 	READ_ERROR_CODES,

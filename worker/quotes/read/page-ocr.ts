@@ -66,15 +66,60 @@ export async function recognizePage(
 		if (readsWell(output)) break;
 	}
 	if (!best) return null;
-	const k = options.unit;
-	const groups = best.output.lines.map((line) =>
-		line.words.map((w) => ({
-			text: w.text,
-			x: w.x0 * k,
-			y: w.y0 * k,
-			width: (w.x1 - w.x0) * k,
-			height: (w.y1 - w.y0) * k
-		}))
+	return { rotation: best.rotation, output: best.output, groups: wordGroups(best.output, options.unit) };
+}
+
+/**
+ * The skew of a scan (radians, clockwise), from the slope of word baselines along OCR lines:
+ * the median over lines long enough to measure it.
+ */
+export function estimateSkew(output: OcrOutput): number {
+	const slopes: number[] = [];
+	for (const line of output.lines) {
+		if (line.words.length < 3) continue;
+		const points = line.words.map((w) => ({ x: (w.x0 + w.x1) / 2, y: w.y1 }));
+		const first = points[0];
+		const last = points[points.length - 1];
+		if (!first || !last || last.x - first.x < 200) continue;
+		// Least squares on word bottoms; descenders add noise the median absorbs.
+		const n = points.length;
+		const mx = points.reduce((s, p) => s + p.x, 0) / n;
+		const my = points.reduce((s, p) => s + p.y, 0) / n;
+		let num = 0;
+		let den = 0;
+		for (const p of points) {
+			num += (p.x - mx) * (p.y - my);
+			den += (p.x - mx) ** 2;
+		}
+		if (den > 0) slopes.push(num / den);
+	}
+	if (slopes.length < 3) return 0;
+	slopes.sort((a, b) => a - b);
+	const median = slopes[Math.floor(slopes.length / 2)] ?? 0;
+	return Math.abs(median) > 0.1 ? 0 : Math.atan(median);
+}
+
+/** Words as fragments grouped by OCR line, deskewed and converted to page units. */
+function wordGroups(output: OcrOutput, unit: number): Fragment[][] {
+	const angle = estimateSkew(output);
+	const cos = Math.cos(angle);
+	const sin = Math.sin(angle);
+	// Rotate box corners by -angle so that skewed lines become horizontal again.
+	const turn = (x: number, y: number): [number, number] => [x * cos + y * sin, -x * sin + y * cos];
+	return output.lines.map((line) =>
+		line.words
+			// Lone punctuation read with little confidence is scanner noise (borders, specks).
+			.filter((w) => w.confidence >= 30 || /[\p{L}\p{N}]/u.test(w.text))
+			.map((w) => {
+				const [x, y] = turn(w.x0, (w.y0 + w.y1) / 2);
+				const height = w.y1 - w.y0;
+				return {
+					text: w.text,
+					x: x * unit,
+					y: (y - height / 2) * unit,
+					width: (w.x1 - w.x0) * unit,
+					height: height * unit
+				};
+			})
 	);
-	return { rotation: best.rotation, output: best.output, groups };
 }

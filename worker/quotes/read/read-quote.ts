@@ -47,7 +47,10 @@ const RICH_TEXT_CHARS = 200;
 const MIN_TEXT_CHARS = 40;
 
 /** Pages read by OCR below this confidence are flagged for the user to check. */
-export const LOW_OCR_CONFIDENCE = 80;
+export const LOW_OCR_CONFIDENCE = 70;
+
+/** Scans below this resolution are flagged too: tesseract wants 300 dpi, errors hide in digits. */
+export const LOW_SCAN_DPI = 200;
 
 /** Rendering resolution for OCR when the page has to be drawn. */
 const OCR_DPI = 300;
@@ -109,13 +112,16 @@ export async function readQuote(
 	const totalChars = result.pages.reduce((n, p) => n + p.text.replace(/\s/g, '').length, 0);
 	if (totalChars < 5) throw blankDocumentError(name, result.pageCount);
 	const weak = result.pages.filter(
-		(p) => p.source === 'ocr' && (p.ocrConfidence ?? 100) < LOW_OCR_CONFIDENCE
+		(p) =>
+			p.source === 'ocr' &&
+			((p.ocrConfidence ?? 100) < LOW_OCR_CONFIDENCE || (p.ocrDpi ?? LOW_SCAN_DPI) < LOW_SCAN_DPI)
 	);
 	if (weak.length > 0) {
 		const pages = weak.map((p) => p.number);
+		const lowRes = weak.some((p) => (p.ocrDpi ?? LOW_SCAN_DPI) < LOW_SCAN_DPI);
 		result.warnings.push({
 			code: 'x_ocr_confiance_faible',
-			message: `Lecture par reconnaissance de caractères peu sûre (${pages.length > 1 ? 'pages' : 'page'} ${pages.join(', ')}) : vérifiez les valeurs extraites.`,
+			message: `Lecture par reconnaissance de caractères peu sûre (${pages.length > 1 ? 'pages' : 'page'} ${pages.join(', ')}${lowRes ? ', scan en basse résolution' : ''}) : vérifiez les valeurs extraites.`,
 			pages
 		});
 	}
@@ -411,6 +417,7 @@ async function ocrJob(
 		lines,
 		rotation: ((baseRotation + ocr.rotation) % 360) as Rotation,
 		cgv: isGeneralTerms(text),
-		ocrConfidence: Math.round(ocr.output.confidence)
+		ocrConfidence: Math.round(ocr.output.confidence),
+		ocrDpi: Math.round(picture.dpi)
 	} satisfies Partial<ReadPage>);
 }

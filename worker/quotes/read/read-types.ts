@@ -29,6 +29,8 @@ export interface ReadPage {
 	cgv: boolean;
 	/** Mean word confidence of the OCR, 0–100 (OCR pages only). */
 	ocrConfidence?: number;
+	/** Resolution of the image the OCR read, when known (a PDF scan's own dpi). */
+	ocrDpi?: number;
 	/** French sentence for the user when the page was read with a caveat. */
 	warning?: string;
 	/** Stable code of that caveat, e.g. `x_couche_texte_inexploitable`. */

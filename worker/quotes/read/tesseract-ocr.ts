@@ -68,6 +68,17 @@ export function toOcrOutput(data: TesseractPageData): OcrOutput {
 	return { text: data.text, confidence: data.confidence, lines };
 }
 
+/** Resolves like `promise`, or rejects with `cancelledError()` as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return promise;
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = (): void => reject(cancelledError());
+		if (signal.aborted) onAbort();
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
+}
+
 /** Creates the tesseract OCR port; `createWorker` loads one worker with the `fra` model. */
 export function createTesseractOcr(options: {
 	createWorker: () => Promise<TesseractWorkerLike>;
@@ -115,33 +126,26 @@ export function createTesseractOcr(options: {
 		},
 		async recognize(image: GrayImage, opts?: { signal?: AbortSignal; dpi?: number }): Promise<OcrOutput> {
 			if (opts?.signal?.aborted) throw cancelledError();
-			const worker = await acquire();
-			if (opts?.signal?.aborted) {
-				release(worker);
-				throw cancelledError();
-			}
-			const parameters: Record<string, unknown> = { rotateAuto: true };
+			const pending = acquire();
+			// Waiting for a worker (or for `fra` to load) must not delay a cancellation.
+			const worker = await raceAbort(pending, opts?.signal).catch((error: unknown) => {
+				void pending.then(release, () => undefined);
+				throw error;
+			});
+			// No `rotateAuto`: it costs ~0.7 s a page; the reader deskews word boxes itself.
+			const parameters: Record<string, unknown> = {};
 			// Giving the resolution avoids tesseract's guess (and its console message).
 			if (opts?.dpi) parameters['user_defined_dpi'] = String(Math.round(opts.dpi));
-			let onAbort: (() => void) | undefined;
-			const aborted = new Promise<never>((_, reject) => {
-				onAbort = () => reject(cancelledError());
-				opts?.signal?.addEventListener('abort', onAbort, { once: true });
-			});
+			const job = worker.recognize(encodePgm(image), parameters, { text: true, blocks: true });
 			try {
-				const result = await Promise.race([
-					worker.recognize(encodePgm(image), parameters, { text: true, blocks: true }),
-					aborted
-				]);
+				const result = await raceAbort(job, opts?.signal);
 				release(worker);
 				return toOcrOutput(result.data);
 			} catch (error) {
 				// A cancelled or failed worker may be mid-job: never reuse it.
+				job.catch(() => undefined);
 				void discard(worker);
 				throw error;
-			} finally {
-				if (onAbort) opts?.signal?.removeEventListener('abort', onAbort);
-				aborted.catch(() => undefined);
 			}
 		},
 		async terminate() {
