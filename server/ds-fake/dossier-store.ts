@@ -96,7 +96,7 @@ export interface FakeFile {
 	byteSizeBigInt: string;
 	url: string;
 	createdAt: string;
-	virusScanResult?: string;
+	virusScanResult: string;
 }
 
 /** A `DeletedDossier` as served by `deletedDossiers` / `pendingDeletedDossiers`. */
@@ -124,6 +124,9 @@ export interface DossierRecord {
 	updatedAt: number;
 	champsUpdatedAt: number;
 	annotationsUpdatedAt: number;
+	/** Edit times as generated: untouched champs keep deriving their `updatedAt` from them. */
+	baseChampsAt: number;
+	baseAnnotationsAt: number;
 	hiddenByUserAt: number | null;
 	hiddenByAdministrationAt: number | null;
 	correctionAt: number | null;
@@ -366,6 +369,8 @@ export class DsStore {
 			updatedAt: Math.max(updatedAt, deposeAt),
 			champsUpdatedAt,
 			annotationsUpdatedAt,
+			baseChampsAt: champsUpdatedAt,
+			baseAnnotationsAt: annotationsUpdatedAt,
 			hiddenByUserAt: null,
 			hiddenByAdministrationAt: null,
 			correctionAt:
@@ -463,11 +468,11 @@ export class DsStore {
 	render(rec: DossierRecord): FakeDossier & { [HIDDEN_CHAMPS]: FakeChamp[] } {
 		const rev = this.revision(rec.revisionId);
 		const hidden: FakeChamp[] = [];
-		const champs = this.renderFields(rec, rev.champs, rec.champsUpdatedAt, false, hidden);
+		const champs = this.renderFields(rec, rev.champs, rec.baseChampsAt, false, hidden);
 		const annotations = this.renderFields(
 			rec,
 			rev.annotations,
-			rec.annotationsUpdatedAt,
+			rec.baseAnnotationsAt,
 			rec.enInstructionAt === null,
 			hidden
 		);
@@ -506,7 +511,8 @@ export class DsStore {
 			byteSize: 0,
 			byteSizeBigInt: '0',
 			url: `${this.origin}/api/v2/dossiers/${kind}/${Buffer.from(`dossier-${rec.number}`).toString('base64url')}`,
-			createdAt: isoDateTime(rec.updatedAt)
+			createdAt: isoDateTime(rec.updatedAt),
+			virusScanResult: 'safe'
 		});
 		return {
 			__typename: 'Dossier',
@@ -819,6 +825,8 @@ export class DsStore {
 				processedAt: null,
 				champsUpdatedAt: at,
 				annotationsUpdatedAt: at - 2 * HOUR,
+				baseChampsAt: at,
+				baseAnnotationsAt: at - 2 * HOUR,
 				updatedAt: at,
 				correctionAt: null,
 				followers: []

@@ -748,7 +748,8 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
 	'Dossier.avis': (s, args) => byId(s.avis as { id: string }[], args.id),
 	'DossierLinkChamp.dossier': (s, _a, ctx) => {
 		const target = s.dossier as { number: number } | null;
-		const rec = target ? ctx.store.visible(target.number) : undefined;
+		// A link resolves while the target exists, even in the trash; a final deletion nulls it.
+		const rec = target ? ctx.store.records.get(target.number) : undefined;
 		return rec ? dossierNode(ctx.store, rec) : null;
 	},
 	'RepetitionChamp.champs': (s) => (s.rows as { champs: FakeChamp[] }[]).flatMap((r) => r.champs)

@@ -294,7 +294,7 @@ export async function startFakeDs(options: FakeDsOptions = {}): Promise<FakeDs> 
 		const outcome = executeRequest(schema, requireStore(), body, {
 			procedureIds: presented === tokens.valid ? [demarcheNumber] : [],
 			timeoutMs,
-			forcedTimeoutAfter: timeoutFault ? (faults.timeoutData === 'null' ? 0 : dice.int(20, 4000)) : Infinity,
+			forcedTimeoutAfter: timeoutFault ? (faults.timeoutData === 'null' ? 0 : dice.int(10, 500)) : Infinity,
 			poison: faults.poisonDossiers,
 			poisonMode: faults.poisonMode
 		});
