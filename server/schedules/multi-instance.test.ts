@@ -1,0 +1,254 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createGristPort } from '#widget/grist-port.ts';
+import { createMemoryBackend } from '#widget/memory-backend.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { startGristDouble, type GristDouble } from '../grist-double/index.ts';
+import { createSecretsStore } from '../secrets/secrets-store.ts';
+import { describePostgres, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { requestRun, type RunRow } from './schedule-store.ts';
+import { tickSchedules } from './scheduler.ts';
+import { connectDocument, insertConfig, memoryLogger, testSecretKey, waitFor } from './testing/fixtures.ts';
+import {
+	createNumberedRowsHandler,
+	EXECUTIONS_TABLE,
+	NUMBERS_TABLE
+} from './testing/numbered-rows-handler.ts';
+
+const SCRIPT = join(import.meta.dirname, 'testing', 'instance-main.ts');
+
+interface Instance {
+	id: string;
+	child: ChildProcess;
+	output: string[];
+	exited: Promise<number | null>;
+}
+
+describePostgres('schedules on one PostgreSQL shared by several server processes', () => {
+	let pg: TestPostgres;
+	let url: string;
+	let database: Database;
+	const key = testSecretKey();
+	const doubles: GristDouble[] = [];
+	const instances: Instance[] = [];
+
+	beforeAll(async () => {
+		pg = await startPostgres();
+		url = await pg.createDatabase('planification');
+		database = await openDatabase({ databaseUrl: url, dataDir: '/tmp' }, { poolSize: 4 });
+		await migrate(database);
+	});
+
+	afterAll(async () => {
+		for (const instance of instances) instance.child.kill('SIGKILL');
+		await Promise.all(instances.map((i) => i.exited));
+		await database?.close();
+		await Promise.all(doubles.map((d) => d.close()));
+		await pg?.stop();
+	});
+
+	async function document(docId: string): Promise<GristDouble> {
+		const double = await startGristDouble({ docId });
+		doubles.push(double);
+		await connectDocument(
+			database,
+			createSecretsStore(database, { current: key }),
+			docId,
+			double.url,
+			double.apiKey
+		);
+		return double;
+	}
+
+	async function spawn(id: string, env: Record<string, string>): Promise<Instance> {
+		const child = fork(SCRIPT, [], {
+			execPath: process.execPath,
+			env: {
+				...process.env,
+				DATABASE_URL: url,
+				PASSERELLE_SECRET_KEY: key.key.toString('base64'),
+				INSTANCE_ID: id,
+				...env
+			},
+			stdio: ['ignore', 'pipe', 'pipe', 'ipc']
+		});
+		const output: string[] = [];
+		child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+		child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const instance: Instance = { id, child, output, exited };
+		instances.push(instance);
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(
+				() => reject(new Error(`${id} n’a pas démarré :\n${output.join('')}`)),
+				30_000
+			);
+			child.on('message', (m: { ready?: string }) => {
+				if (m.ready) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+			child.once('exit', () => reject(new Error(`${id} s’est arrêté :\n${output.join('')}`)));
+		});
+		return instance;
+	}
+
+	async function stop(instance: Instance): Promise<void> {
+		instance.child.kill('SIGTERM');
+		await instance.exited;
+	}
+
+	function runRows(configId: string): Promise<RunRow[]> {
+		return database.query<RunRow>('SELECT * FROM schedule_runs WHERE config_id = $1 ORDER BY requested_at', [
+			configId
+		]);
+	}
+
+	it('races two schedulers in one process: a due fire is recorded once', async () => {
+		const configId = await insertConfig(database, 'docCourse', 1);
+		await database.query(
+			`INSERT INTO schedules (id, doc_id, config_id, enabled, spec, cron, next_fire_at)
+			 VALUES ($1, 'docCourse', $2, true, '{"kind":"horaire","minute":0}', '0 * * * *', now() - interval '1 minute')`,
+			[randomUUID(), configId]
+		);
+		const other = await openDatabase({ databaseUrl: url, dataDir: '/tmp' }, { poolSize: 2 });
+		try {
+			const enqueue = async () => randomUUID();
+			const results = await Promise.all(
+				[database, other, database, other].map((db) =>
+					tickSchedules({ database: db, enqueue, now: () => new Date() })
+				)
+			);
+			expect(results.reduce((n, r) => n + r.fired, 0)).toBe(1);
+			expect(results.reduce((n, r) => n + r.enqueued, 0)).toBe(1);
+			expect(await runRows(configId)).toHaveLength(1);
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('two server processes ticking together run every fire exactly once', { timeout: 90_000 }, async () => {
+		const double = await document('docMulti');
+		const configId = await insertConfig(database, 'docMulti', 2);
+		const env = { PAGES: '1', PAGE_SIZE: '2', TICK_MS: '100' };
+		const [a, b] = await Promise.all([spawn('instance-a', env), spawn('instance-b', env)]);
+		// Every 2 seconds (a seconds field: test-only, users get 5-field crons of 15 min or more).
+		const scheduleId = randomUUID();
+		await database.query(
+			`INSERT INTO schedules (id, doc_id, config_id, enabled, spec, cron, next_fire_at)
+			 VALUES ($1, 'docMulti', $2, true, '{"kind":"cron","expression":"*/2 * * * * *"}', '*/2 * * * * *', now())`,
+			[scheduleId, configId]
+		);
+		await waitFor(async () => (await runRows(configId)).length >= 5, 30_000, '5 déclenchements');
+		await database.query('UPDATE schedules SET enabled = false WHERE id = $1', [scheduleId]);
+		const runs = await waitFor(
+			async () => {
+				const rows = await runRows(configId);
+				return rows.every((r) => ['reussie', 'echouee', 'ignoree'].includes(r.status)) ? rows : undefined;
+			},
+			30_000,
+			'fin des exécutions'
+		);
+		await Promise.all([stop(a!), stop(b!)]);
+
+		expect(runs.length).toBeGreaterThanOrEqual(5);
+		expect(runs.map((r) => r.status)).toStrictEqual(runs.map(() => 'reussie'));
+		const fires = runs.map((r) => r.fire_time!.toISOString());
+		expect(new Set(fires).size).toBe(runs.length);
+		expect(new Set(runs.map((r) => r.job_id)).size).toBe(runs.length);
+		// Each run's handler executed exactly once, all instances together.
+		const executions = double.doc.fetchTable(EXECUTIONS_TABLE);
+		const byRun = new Map<string, number>();
+		for (const runId of executions.run_id as string[]) byRun.set(runId, (byRun.get(runId) ?? 0) + 1);
+		expect([...byRun.keys()].sort()).toStrictEqual(runs.map((r) => r.id).sort());
+		expect([...byRun.values()]).toStrictEqual(runs.map(() => 1));
+		expect(runs.map((r) => r.attempts)).toStrictEqual(runs.map(() => 1));
+	});
+
+	it(
+		'a run whose process is killed -9 is resumed by another from its checkpoint, with no duplicate and no gap',
+		{ timeout: 120_000 },
+		async () => {
+			const pages = 12;
+			const pageSize = 10;
+			const double = await document('docReprise');
+			const configId = await insertConfig(database, 'docReprise', 3);
+			const env = { PAGES: String(pages), PAGE_SIZE: String(pageSize), PAGE_DELAY_MS: '400', TICK_MS: '200' };
+			const spawned = await Promise.all([spawn('reprise-a', env), spawn('reprise-b', env)]);
+			const run = await requestRun(database, 'docReprise', configId, new Date());
+
+			const running = await waitFor(
+				async () => {
+					const [row] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [run.id]);
+					const next = (row?.checkpoint as { nextPage?: number } | null)?.nextPage ?? 0;
+					return row?.status === 'en_cours' && next >= 4 ? row : undefined;
+				},
+				30_000,
+				'exécution au milieu'
+			);
+			const victim = spawned.find((i) => i.id === running.instance)!;
+			const survivor = spawned.find((i) => i !== victim)!;
+			victim.child.kill('SIGKILL');
+			await victim.exited;
+			const [afterKill] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [run.id]);
+			const resumeFrom = (afterKill!.checkpoint as { nextPage: number }).nextPage;
+			expect(resumeFrom).toBeLessThanOrEqual(pages);
+
+			const done = await waitFor(
+				async () => {
+					const [row] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [run.id]);
+					return row && !['en_attente', 'en_cours', 'nouvel_essai'].includes(row.status) ? row : undefined;
+				},
+				60_000,
+				'reprise et fin de l’exécution'
+			);
+			await stop(survivor);
+			expect(done).toMatchObject({ status: 'reussie', attempts: 2, instance: survivor.id });
+
+			// The second attempt started at the saved checkpoint, not from the beginning.
+			const executions = double.doc.fetchTable(EXECUTIONS_TABLE);
+			const attempts = (executions.run_id as string[])
+				.map((runId, i) => ({ runId, attempt: executions.attempt![i], firstPage: executions.first_page![i] }))
+				.filter((e) => e.runId === run.id)
+				.sort((x, y) => Number(x.attempt) - Number(y.attempt));
+			expect(attempts.map((e) => [e.attempt, e.firstPage])).toStrictEqual([
+				[1, 1],
+				[2, resumeFrom]
+			]);
+
+			// Final table equals a clean run's: every number once, none missing.
+			const clean = createGristPort(createMemoryBackend());
+			await createNumberedRowsHandler({ pages, pageSize })(
+				{
+					runId: 'propre',
+					scheduleId: 's',
+					configId,
+					docId: 'propre',
+					trigger: 'manuelle',
+					fireTime: null,
+					attempt: 1
+				},
+				{
+					signal: new AbortController().signal,
+					checkpoint: null,
+					saveCheckpoint: async () => {},
+					grist: clean,
+					gristUrl: 'memoire',
+					log: memoryLogger().log,
+					now: Date.now
+				}
+			);
+			const strip = (rows: { fields: Record<string, unknown> }[]) =>
+				rows.map((r) => r.fields).sort((x, y) => Number(x.numero) - Number(y.numero));
+			const resumed = strip(await createGristPort(createMemoryBackend(double.doc)).readRows(NUMBERS_TABLE));
+			expect(resumed).toStrictEqual(strip(await clean.readRows(NUMBERS_TABLE)));
+			expect(resumed.map((r) => r.numero)).toStrictEqual(
+				Array.from({ length: pages * pageSize }, (_, i) => i + 1)
+			);
+		}
+	);
+});
