@@ -501,6 +501,7 @@ describe('runDsSync: cancellation and progress', () => {
 			transport: first.ds.transport,
 			grist: first.grist,
 			demarche: 42,
+			options: { writeBatchSize: 100 },
 			clock: fakeClock(),
 			signal: ctl.signal,
 			onProgress: (p) => {

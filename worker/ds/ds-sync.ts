@@ -66,6 +66,8 @@ export interface DsSyncOptions {
 	/** A limiter shared with other runs of the same token (overrides `requestsPerMinute`). */
 	rateLimiter?: RateLimiter;
 	retry?: Partial<RetryPolicy>;
+	/** Dossiers written to Grist per batch (default 500): fewer round trips, bounded memory. */
+	writeBatchSize?: number;
 	/** Write each run into `Passerelle_syncs` (default true). */
 	recordRuns?: boolean;
 }
@@ -357,32 +359,51 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				? 'Synchronisation complète des dossiers.'
 				: `Synchronisation incrémentale : dossiers modifiés depuis le ${previous!.updatedSinceAnchor}.`
 		);
+		// Pages are written in batches (fewer Grist round trips) while the next page is fetched.
+		const batchSize = options.writeBatchSize ?? 500;
+		let batch: DsDossier[] = [];
+		const flush = async () => {
+			const out = batch;
+			batch = [];
+			await w.writeDossiers(out);
+			progress();
+		};
+		const leavers = new Set<number>();
 		for (const pass of passes) {
 			const after = mode === 'incremental' ? endCursor : null;
-			for await (const chunk of pageDossiers(caller, demarche, pass, after, {
+			const pager = pageDossiers(caller, demarche, pass, after, {
 				sizes: options.pageSizes,
 				log: (m) => progress(m)
-			})) {
+			});
+			for await (const chunk of prefetched(pager)) {
 				signal?.throwIfAborted();
 				pages++;
 				dossiersSeen += chunk.dossiers.length;
 				culprits.push(...chunk.culprits);
 				for (const c of chunk.culprits) seen.add(c.number);
-				const keep = chunk.dossiers.filter(matches);
-				const leave = chunk.dossiers.filter((d) => !matches(d)).map((d) => d.number);
-				for (const d of keep) seen.add(d.number);
-				await w.writeDossiers(keep);
-				if (leave.length > 0) {
-					const present = await w.readDossiers();
-					const gone = leave.filter((n) => present.has(n));
-					if (gone.length > 0) {
-						await w.removeDossiers(gone);
-						progress(`${gone.length} dossier(s) ne correspondent plus aux filtres : retirés de Grist.`);
+				for (const d of chunk.dossiers) {
+					if (matches(d)) {
+						seen.add(d.number);
+						leavers.delete(d.number);
+						batch.push(d);
+					} else if (!seen.has(d.number)) {
+						leavers.add(d.number);
 					}
 				}
+				if (batch.length >= batchSize) await flush();
 				// DS's polling pattern: keep the last non-null endCursor, never overwrite it with null.
 				if (mode === 'incremental' && chunk.endCursor) endCursor = chunk.endCursor;
 				progress();
+			}
+		}
+		await flush();
+		// A full sync drops them at reconciliation; an incremental one here.
+		if (mode === 'incremental' && leavers.size > 0) {
+			const present = await w.readDossiers();
+			const gone = [...leavers].filter((n) => present.has(n));
+			if (gone.length > 0) {
+				await w.removeDossiers(gone);
+				progress(`${gone.length} dossier(s) ne correspondent plus aux filtres : retirés de Grist.`);
 			}
 		}
 
@@ -503,6 +524,26 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			plan: { version: plan.version, tables: plan.tables, blocks: plan.blocks.map((b) => b.tableId) },
 			log
 		};
+	}
+}
+
+/**
+ * Iterates `source` one step ahead: the next page is being fetched from DS while the current
+ * one is written to Grist.
+ */
+async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+	let pending = source.next();
+	try {
+		for (;;) {
+			const step = await pending;
+			if (step.done) return;
+			pending = source.next();
+			// Surfaced by the next `await pending`; marked handled in case the consumer stops first.
+			pending.catch(() => undefined);
+			yield step.value;
+		}
+	} finally {
+		await source.return(undefined).catch(() => undefined);
 	}
 }
 

@@ -93,7 +93,9 @@ export function createDsGristWriter(grist: GristPort, plan: FormPlan, signal?: A
 
 		async writeDossiers(dossiers) {
 			if (dossiers.length === 0) return;
-			const rows = dossiers.map((d) => dossierToRows(d, plan));
+			// A dossier listed twice (modified again during the run) is written once, as last seen.
+			const latest = new Map(dossiers.map((d) => [d.number, d]));
+			const rows = [...latest.values()].map((d) => dossierToRows(d, plan));
 			const parent = await upsert(
 				t.dossiers,
 				rows.map((r) => r.dossier),
