@@ -466,9 +466,16 @@ export class DsStore {
 
 	/** Renders the dossier as served; the symbol-keyed extra holds champs hidden by conditions. */
 	render(rec: DossierRecord): FakeDossier & { [HIDDEN_CHAMPS]: FakeChamp[] } {
+		const { champs, annotations, hidden } = this.renderForms(rec);
+		return { ...this.renderHeader(rec), champs, annotations, [HIDDEN_CHAMPS]: hidden };
+	}
+
+	/** Champs and annotations of a dossier, plus the champs its conditions hide. */
+	renderForms(rec: DossierRecord): { champs: FakeChamp[]; annotations: FakeChamp[]; hidden: FakeChamp[] } {
 		const rev = this.revision(rec.revisionId);
 		const hidden: FakeChamp[] = [];
 		const champs = this.renderFields(rec, rev.champs, rec.baseChampsAt, false, hidden);
+		// Annotations stay unanswered until instruction starts, unless a test touched one.
 		const annotations = this.renderFields(
 			rec,
 			rev.annotations,
@@ -476,7 +483,7 @@ export class DsStore {
 			rec.enInstructionAt === null,
 			hidden
 		);
-		return { ...this.renderHeader(rec), champs, annotations, [HIDDEN_CHAMPS]: hidden };
+		return { champs, annotations, hidden };
 	}
 
 	/** Everything of a dossier but its champs and annotations (cheap: no champ rendering). */

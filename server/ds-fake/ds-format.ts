@@ -9,9 +9,16 @@ export function typedId(type: string, id: number | string): string {
 	return Buffer.from(`${type}-${id}`, 'utf8').toString('base64');
 }
 
+const champIds = new Map<number, string>();
+
 /** Champ and descriptor id: base64 of `Champ-<stable_id>` (ds.md §1.6). */
 export function champId(stableId: number): string {
-	return typedId('Champ', stableId);
+	let id = champIds.get(stableId);
+	if (id === undefined) {
+		id = typedId('Champ', stableId);
+		champIds.set(stableId, id);
+	}
+	return id;
 }
 
 /** Id of a champ inside a repetition row: base64 of `Champ-<stable_id>|<row_id>`. */
@@ -61,8 +68,22 @@ export function parisOffsetHours(ms: number): number {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+const isoCache = new Map<number, string>();
+
 /** `ISO8601DateTime` as DS renders it: Paris local time, seconds, explicit offset. */
 export function isoDateTime(ms: number): string {
+	const second = Math.floor(ms / 1000);
+	let text = isoCache.get(second);
+	if (text === undefined) {
+		text = formatParis(ms);
+		// Rendering repeats the same instants (dossier and champ times); keep the memo bounded.
+		if (isoCache.size > 100_000) isoCache.clear();
+		isoCache.set(second, text);
+	}
+	return text;
+}
+
+function formatParis(ms: number): string {
 	const offset = parisOffsetHours(ms);
 	const d = new Date(Math.floor(ms / 1000) * 1000 + offset * HOUR);
 	return (

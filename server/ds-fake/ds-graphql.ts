@@ -34,7 +34,6 @@ import {
 } from './ds-format.ts';
 import {
 	DsStore,
-	HIDDEN_CHAMPS,
 	type DossierRecord,
 	type DossierState,
 	type FakeDossier,
@@ -308,7 +307,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
 		ctx.poisonHit = true;
 		if (ctx.poisonMode === 'invalid_null' && info.returnType instanceof GraphQLNonNull) return null;
 	}
-	const special = RESOLVERS[`${parent}.${info.fieldName}`];
+	const special = RESOLVER_INDEX.get(parent)?.get(info.fieldName);
 	if (special) return special(obj, args, ctx);
 	if (info.fieldName === 'columns' && obj.champDescriptorId !== undefined)
 		return champColumns(obj as FakeChamp);
@@ -348,10 +347,7 @@ function dossierNode(store: DsStore, rec: DossierRecord): DossierNode {
 }
 
 function forms(store: DsStore, node: DossierNode): NonNullable<DossierNode[typeof FORMS]> {
-	if (!node[FORMS]) {
-		const full = store.render(node[RECORD]);
-		node[FORMS] = { champs: full.champs, annotations: full.annotations, hidden: full[HIDDEN_CHAMPS] };
-	}
+	node[FORMS] ??= store.renderForms(node[RECORD]);
 	return node[FORMS];
 }
 
@@ -754,6 +750,14 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
 	},
 	'RepetitionChamp.champs': (s) => (s.rows as { champs: FakeChamp[] }[]).flatMap((r) => r.champs)
 };
+
+/** RESOLVERS indexed by type then field: the field resolver runs ~10⁵ times per page. */
+const RESOLVER_INDEX = new Map<string, Map<string, Resolver>>();
+for (const [key, resolver] of Object.entries(RESOLVERS)) {
+	const [type = '', field = ''] = key.split('.');
+	if (!RESOLVER_INDEX.has(type)) RESOLVER_INDEX.set(type, new Map());
+	RESOLVER_INDEX.get(type)?.set(field, resolver);
+}
 
 // ------------------------------------------------------------------ columns
 

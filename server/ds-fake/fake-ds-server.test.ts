@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema, type GraphQLInterfaceType } from 'graphql';
@@ -207,6 +208,19 @@ describe('fake DS behaviour', () => {
 		expect(negative.json.errors[0].extensions.code).toBe('bad_request');
 		const both = await gql(ds, NUMBERS, { n: ds.demarcheNumber, first: 2, last: 2 });
 		expect(both.json.errors[0].message).toBe('Arguments "first" and "last" are exclusive');
+		const accepted = await gql(
+			ds,
+			`query($n: Int!) { demarche(number: $n) { dossiers(state: accepte) { nodes { number } } } }`,
+			{
+				n: ds.demarcheNumber
+			}
+		);
+		expect(accepted.json.data.demarche.dossiers.nodes.map((d: { number: number }) => d.number)).toStrictEqual(
+			ds
+				.truth()
+				.filter((d) => d.state === 'accepte')
+				.map((d) => d.number)
+		);
 	});
 
 	it('orders by (dépôt, id) and keeps cursors stable when dossiers are added, edited or removed', async () => {
@@ -473,6 +487,23 @@ describe('fault injection', () => {
 		ds.setFaults({});
 	});
 
+	it('adds latency and stops long executions with a timeout error', async () => {
+		ds.setFaults({ latencyMs: 120 });
+		const started = performance.now();
+		expect((await gql(ds, PAGE, { n: ds.demarcheNumber, first: 1 })).status).toBe(200);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+		ds.setFaults({});
+		const hurried = await startFakeDs({ dossiers: 20, timeoutMs: 0 });
+		try {
+			const r = await gql(hurried, PAGE, { n: hurried.demarcheNumber, first: 20 });
+			expect(r.status).toBe(200);
+			expect(r.json.errors[0].extensions.code).toBe('timeout');
+			expect(r.json.errors[0].message).toMatch(/^Timeout on \w+\.\w+$/);
+		} finally {
+			await hurried.close();
+		}
+	});
+
 	it('is drivable from another process through /__control', async () => {
 		const control = createFakeDsControl(ds.origin);
 		const info = await control.info();
@@ -488,5 +519,44 @@ describe('fault injection', () => {
 		await control.resetStats();
 		expect((await control.stats()).total).toBe(0);
 		await expect(control.renameChampLabel('nope', 'x')).rejects.toThrow(/absent/);
+	});
+});
+
+describe('CLI', () => {
+	it('prints one JSON line with url, démarche and tokens, then serves until killed', async () => {
+		const cli = spawn(
+			process.execPath,
+			[new URL('./cli.ts', import.meta.url).pathname, '--port', '0', '--dossiers', '3'],
+			{
+				stdio: ['ignore', 'pipe', 'inherit']
+			}
+		);
+		try {
+			const line = await new Promise<string>((resolve, reject) => {
+				let out = '';
+				cli.stdout.on('data', (chunk: Buffer) => {
+					out += chunk.toString('utf8');
+					if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+				});
+				cli.once('exit', (code) => reject(new Error(`CLI exited early (${code})`)));
+			});
+			const info = JSON.parse(line) as { url: string; demarcheNumber: number; tokens: { valid: string } };
+			expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/graphql$/);
+			const res = await fetch(info.url, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${info.tokens.valid}`, 'content-type': 'application/json' },
+				body: JSON.stringify({
+					query: `{ demarche(number: ${info.demarcheNumber}) { dossiers { nodes { number } } } }`
+				})
+			});
+			const json = (await res.json()) as { data: { demarche: { dossiers: { nodes: unknown[] } } } };
+			expect(json.data.demarche.dossiers.nodes).toHaveLength(3);
+		} finally {
+			if (cli.exitCode === null && cli.signalCode === null) {
+				const exited = new Promise((resolve) => cli.once('exit', resolve));
+				cli.kill('SIGTERM');
+				await exited;
+			}
+		}
 	});
 });

@@ -413,7 +413,12 @@ export async function startFakeDs(options: FakeDsOptions = {}): Promise<FakeDs> 
 	});
 	const port = (server.address() as AddressInfo).port;
 	const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-	store = new DsStore({ seed, dossiers: options.dossiers ?? 500, demarcheNumber, origin });
+	try {
+		store = new DsStore({ seed, dossiers: options.dossiers ?? 500, demarcheNumber, origin });
+	} catch (error) {
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		throw error;
+	}
 	const ds = store;
 
 	const api: FakeDs = {
