@@ -126,7 +126,7 @@ describe('LLM service with a local OpenAI-compatible double', () => {
 		double.setHandler(() => ({ content: 'Je ne peux pas répondre en JSON.' }));
 		const error = await failure(service(config()).run(newDoc(), task, freshText()));
 		expect(error).toMatchObject({ code: 'llm_invalid_output', details: { attempts: 3, status: 502 } });
-		expect(error.userMessage).toContain('le devis reste vérifié par les règles');
+		expect(error.userMessage).toBe('Le modèle a renvoyé des réponses inexploitables (3 essais).');
 		expect(double.requests).toHaveLength(3);
 		double.requests.length = 0;
 		double.setHandler(() => ({ content: '{}' }));

@@ -197,8 +197,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
 				await account(docId, task.name, started, { outcome: 'quota_exceeded' }, text.length);
 				throw new PasserelleError(
 					'llm_quota_exceeded',
-					`Quota quotidien d’appels à l’IA atteint pour ce document (${config.dailyQuota} par jour) : ` +
-						'le devis reste vérifié par les règles. Réessayez demain.',
+					`Quota quotidien d’appels à l’IA atteint pour ce document (${config.dailyQuota} par jour). Réessayez demain.`,
 					false,
 					{ details: { status: 429, used: quota.used, limit: config.dailyQuota } }
 				);

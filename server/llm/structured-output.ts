@@ -144,14 +144,14 @@ export async function callStructured<T>(
 	if (lastFailure === 'invalid') {
 		throw new PasserelleError(
 			'llm_invalid_output',
-			`Le modèle a renvoyé des réponses inexploitables (${attempts} essais) : le devis reste vérifié par les règles.`,
+			`Le modèle a renvoyé des réponses inexploitables (${attempts} essais).`,
 			true,
 			{ details: { attempts, problem: lastProblem, status: 502 } }
 		);
 	}
 	throw new PasserelleError(
 		'llm_unavailable',
-		`L’assistance IA est indisponible (${lastError?.userMessage ?? 'aucune réponse'}) : le devis reste vérifié par les règles.`,
+		`L’assistance IA est indisponible : ${lastError?.userMessage ?? 'aucune réponse'}`,
 		lastError?.retryable ?? true,
 		{ cause: lastError, details: { attempts, providerCode: lastError?.code, status: 503 } }
 	);
