@@ -10,3 +10,5 @@ export * from './job-runner.ts';
 export * from './schedule-service.ts';
 export * from './schedule-api.ts';
 export * from './http.ts';
+export * from './ds-sync-handler.ts';
+export * from './start.ts';
