@@ -1,29 +1,36 @@
 import type { AppContext } from '../context.ts';
 import { createDsSyncHandler } from './ds-sync-handler.ts';
 import {
-	currentScheduleService,
 	startScheduleService,
 	type ScheduleService,
 	type ScheduleServiceOptions
 } from './schedule-service.ts';
 
+let starting: Promise<ScheduleService> | undefined;
+
 /**
  * Starts this process's scheduler and job runner with the DS handler, once (later calls return
- * the running service). Call it at server startup after `getContext()`; stop it on shutdown.
+ * the same service; a failed start is retried on the next call). Call it at server startup after
+ * `getContext()`; stop the returned service on shutdown.
  */
-export async function startSchedules(
+export function startSchedules(
 	ctx: AppContext,
 	options: ScheduleServiceOptions = {}
 ): Promise<ScheduleService> {
-	const running = currentScheduleService();
-	if (running) return running;
-	return startScheduleService(
-		{
-			database: ctx.db,
-			secrets: ctx.secrets,
-			log: ctx.log,
-			handler: createDsSyncHandler({ database: ctx.db, secrets: ctx.secrets })
-		},
-		{ databaseUrl: ctx.config.databaseUrl, ...options }
-	);
+	if (!starting) {
+		const attempt = startScheduleService(
+			{
+				database: ctx.db,
+				secrets: ctx.secrets,
+				log: ctx.log,
+				handler: createDsSyncHandler({ database: ctx.db, secrets: ctx.secrets })
+			},
+			{ databaseUrl: ctx.config.databaseUrl, ...options }
+		);
+		starting = attempt;
+		attempt.catch(() => {
+			if (starting === attempt) starting = undefined;
+		});
+	}
+	return starting;
 }
