@@ -25,3 +25,4 @@ export { loadDsSchema, defaultSchemaPath } from './ds-graphql.ts';
 export { STABLE, CHAMP_TYPENAME } from './form-spec.ts';
 export { champId, rowChampId, rowTypedId, typedId, encodeCursor, decodeCursor } from './ds-format.ts';
 export { createFakeDsControl, type FakeDsControl } from './fake-ds-control.ts';
+export { FULL_DOSSIERS_QUERY, DOSSIER_FIELDS, unaliasDossier } from './test-queries.ts';
