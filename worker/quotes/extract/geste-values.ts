@@ -68,7 +68,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'nombre_bouches_entree_dair',
 		kind: 'number',
 		families: ['ventilation'],
-		labels: rx(`^(?:nombre|nb|quantite)\\.? (?:de |des )?${ENTREE_AIR}$|^${ENTREE_AIR} (?:nombre|nb)$`),
+		labels: rx(`^(?:nombre|nb|quantite)\\.? (?:de |des |d')?${ENTREE_AIR}$|^${ENTREE_AIR} (?:nombre|nb)$`),
 		inline: [rx(`\\b(\\d{1,2}) ${ENTREE_AIR}`)]
 	},
 	{

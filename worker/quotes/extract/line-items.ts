@@ -123,9 +123,12 @@ export function parsePriceTail(text: string, vatCodes: ReadonlySet<string> = new
 	return interpret(rest.trim(), tokens);
 }
 
-/** Money needs a euro sign, cents or thousands grouping (a bare integer is a quantity). */
+/**
+ * Money needs a euro sign, two decimals or thousands grouping: a bare integer is a quantity and
+ * "6,5" a technical value ("R = 6,5").
+ */
 function isMoneyText(text: string): boolean {
-	return /€|eur/i.test(text) || /[.,]\d{1,2}$/.test(text) || /\d[ \u00a0\u202f.]\d{3}/.test(text);
+	return /€|eur/i.test(text) || /[.,]\d{2}$/.test(text) || /\d[ \u00a0\u202f.]\d{3}/.test(text);
 }
 
 /** Removes table rules and OCR noise around amounts ("2300,00€)", "| 5,5% |"). */
@@ -197,6 +200,8 @@ export interface WorksTable {
 	rows: Set<number>;
 	/** Row index of the header, if one was found. */
 	headerRow: number | null;
+	/** Discount or deduction rows met inside the table. */
+	deductions: number;
 }
 
 /** Whether a row looks like the header of a works table: short cells naming three columns or more. */
@@ -232,7 +237,8 @@ export function readWorksTable(
 			numberX = first.x;
 	}
 	const start = headerRow ?? firstPricedRow(doc);
-	if (start === null) return { items, rows: tableRows, headerRow };
+	if (start === null) return { items, rows: tableRows, headerRow, deductions: 0 };
+	let deductions = 0;
 
 	let current: LineItem | null = null;
 	let section: string | null = null;
@@ -290,10 +296,12 @@ export function readWorksTable(
 			row.segments.find((s) => /\p{L}/u.test(s.text))?.where ?? row.segments[0]!.where;
 		const headKey = fold(tail.head);
 		// "Label : 12,00 €" inside a description is a detail of the line above, not a line.
+		if (tail.hasMoney && /^(?:remise|rabais|escompte|deduction|a deduire|prime|aide)/.test(headKey))
+			deductions++;
 		const isNotItem =
 			NOT_ITEM_ROW.test(headKey) ||
 			/^(?:solde|reste|echeance|versement|paiement|net)\b/.test(headKey) ||
-			(!numbered && /:$/.test(headKey));
+			(!numbered && /[:=]$/.test(headKey));
 		// After the totals only rows that clearly are priced lines (detail pages) are read.
 		const strongItem =
 			numbered ||
@@ -359,7 +367,7 @@ export function readWorksTable(
 		}
 	}
 	flush();
-	return { items: mergeDetails(items, details), rows: tableRows, headerRow };
+	return { items: mergeDetails(items, details), rows: tableRows, headerRow, deductions };
 }
 
 /** Word set of a label, for matching a recap line with its detail line. */

@@ -93,5 +93,20 @@ export function extractQuote(read: ReadResult): Extraction {
 		}
 		if (end) admin.date_fin_validite = { value: end, where: admin.validite.where };
 	}
-	return { admin, gestes, lignes_hors_geste: others, lineCount: doc.lineCount };
+	const namedTypes = new Set<GesteType>();
+	for (const row of doc.rows) {
+		if (!/^(?:objet|nature des travaux|description des travaux|travaux)\s*:/.test(row.key)) continue;
+		for (const part of row.key.split(/,|\bet\b|;/)) {
+			const t = matchGesteType(part);
+			if (t) namedTypes.add(t);
+		}
+	}
+	return {
+		admin,
+		gestes,
+		lignes_hors_geste: others,
+		lineCount: doc.lineCount,
+		deductions: table.deductions,
+		namedTypes: [...namedTypes]
+	};
 }

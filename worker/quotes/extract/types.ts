@@ -144,4 +144,8 @@ export interface Extraction {
 	lignes_hors_geste: LineItem[];
 	/** Number of text lines read (CGV excluded). */
 	lineCount: number;
+	/** Discount or deduction rows in the works table (then lines need not add up to the total). */
+	deductions: number;
+	/** Geste types named in the subject of the devis ("Objet : pose d'une pompe à chaleur"). */
+	namedTypes: GesteType[];
 }
