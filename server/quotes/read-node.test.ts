@@ -152,6 +152,15 @@ describe('OCR decision per page (OCR stubbed)', () => {
 		expect(ocr.images.every((img) => img.width >= 1200 && img.height >= 1200)).toBe(true);
 	});
 
+	it('leaves scans unread without calling them blank when OCR is switched off (maxOcrPages: 0)', async () => {
+		const ocr = stubOcr();
+		const ports = { ...(await nodeReaderPorts()), ocr };
+		const result = await readQuote({ bytes: bytesOf('Q17'), name: 'Q17.pdf' }, ports, { maxOcrPages: 0 });
+		expect(result.pages.map((p) => p.source)).toStrictEqual(['empty', 'empty']);
+		expect(result.warnings).toMatchObject([{ code: 'x_pages_tronquees', pages: [1, 2] }]);
+		expect(ocr.images).toHaveLength(0);
+	});
+
 	it('reads the page of the hybrid PDF that has text from its text layer (Q20)', async () => {
 		const { result } = await readWithStub('Q20');
 		expect(result.pages[0]?.source).toBe('text');

@@ -17,6 +17,7 @@ import {
 	toGray,
 	tooLargeError,
 	type GrayImage,
+	type OcrPort,
 	type PdfjsModule,
 	type ReadOptions,
 	type ReadResult,
@@ -66,8 +67,13 @@ async function createFraWorker(): Promise<TesseractWorkerLike> {
 	})) as unknown as TesseractWorkerLike;
 }
 
+/** A tesseract OCR port of `size` worker threads with the local `fra` model; close it with `terminate`. */
+export function createNodeOcr(size = 1): TesseractOcr {
+	return createTesseractOcr({ createWorker: createFraWorker, size });
+}
+
 function sharedOcr(workers: number): TesseractOcr {
-	ocr ??= createTesseractOcr({ createWorker: createFraWorker, size: workers });
+	ocr ??= createNodeOcr(workers);
 	ocr.grow(workers);
 	return ocr;
 }
@@ -104,8 +110,10 @@ async function decodeImage(bytes: Uint8Array): Promise<GrayImage> {
 	return toGray(pixels.data, image.width, image.height, 3);
 }
 
-/** The Node ports: local pdf.js assets, @napi-rs/canvas drawing, the shared tesseract pool. */
-export async function nodeReaderPorts(options: { ocrWorkers?: number } = {}): Promise<ReaderPorts> {
+/** The Node ports: local pdf.js assets, @napi-rs/canvas drawing, the shared tesseract pool (or `ocr`). */
+export async function nodeReaderPorts(
+	options: { ocrWorkers?: number; ocr?: OcrPort } = {}
+): Promise<ReaderPorts> {
 	const pdfjs = await loadPdfjs();
 	const canvasLib = await loadCanvas();
 	return {
@@ -121,7 +129,7 @@ export async function nodeReaderPorts(options: { ocrWorkers?: number } = {}): Pr
 		},
 		renderPage: canvasLib ? renderPage : undefined,
 		decodeImage,
-		ocr: sharedOcr(Math.max(1, options.ocrWorkers ?? 1))
+		ocr: options.ocr ?? sharedOcr(Math.max(1, options.ocrWorkers ?? 1))
 	};
 }
 

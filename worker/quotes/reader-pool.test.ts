@@ -7,7 +7,7 @@ import type { ReaderWorkerApi } from './reader.worker.ts';
 import { PasserelleError } from '#widget/errors.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]);
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+const text = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(s);
 
 /** A page of fake text lines for the image route; the OCR waits `delay` ms unless cancelled. */
 function fakePorts(delay: number, obeyCancel = true): ReaderPorts {

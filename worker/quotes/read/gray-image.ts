@@ -56,23 +56,28 @@ export function rotateGray(image: GrayImage, degrees: 0 | 90 | 180 | 270): GrayI
 	return { width: h, height: w, data: out };
 }
 
-/** Shrinks an image by an integer factor, averaging each factor×factor box. */
+/** Shrinks an image by an integer factor, averaging each factor×factor box (one pass over the pixels). */
 export function downscaleGray(image: GrayImage, factor: number): GrayImage {
 	const f = Math.max(1, Math.floor(factor));
 	if (f === 1) return image;
 	const width = Math.floor(image.width / f);
 	const height = Math.floor(image.height / f);
 	const out = new Uint8Array(width * height);
+	const sums = new Uint32Array(width);
 	const area = f * f;
+	const src = image.data;
 	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			let sum = 0;
-			for (let dy = 0; dy < f; dy++) {
-				const row = (y * f + dy) * image.width + x * f;
-				for (let dx = 0; dx < f; dx++) sum += image.data[row + dx] ?? 255;
+		sums.fill(0);
+		for (let dy = 0; dy < f; dy++) {
+			let p = (y * f + dy) * image.width;
+			for (let x = 0; x < width; x++) {
+				let sum = 0;
+				for (let dx = 0; dx < f; dx++) sum += src[p++] as number;
+				sums[x] = (sums[x] as number) + sum;
 			}
-			out[y * width + x] = Math.round(sum / area);
 		}
+		const row = y * width;
+		for (let x = 0; x < width; x++) out[row + x] = Math.round((sums[x] as number) / area);
 	}
 	return { width, height, data: out };
 }

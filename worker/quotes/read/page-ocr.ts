@@ -7,7 +7,7 @@
 import type { GrayImage, OcrOutput, OcrPort } from './read-types.ts';
 import type { Fragment } from './text-lines.ts';
 import type { Rotation } from './pdf-page.ts';
-import { inkRatio, rotateGray, textDirection, uprightScore } from './gray-image.ts';
+import { downscaleGray, inkRatio, rotateGray, textDirection, uprightScore } from './gray-image.ts';
 import { measureText } from './text-quality.ts';
 import { throwIfAborted } from './read-errors.ts';
 
@@ -30,18 +30,22 @@ const readsWell = (output: OcrOutput): boolean => {
 	return quality.chars < 20 || (output.confidence >= GOOD_CONFIDENCE && !quality.junk);
 };
 
-/** The orientations to try, most likely first. */
-export function orientationCandidates(image: GrayImage): Rotation[] {
-	const { direction } = textDirection(image);
-	const pair = (base: 0 | 90): Rotation[] => {
-		const first = rotateGray(image, base);
-		return uprightScore(first) >= 1 ? [base, (base + 180) as Rotation] : [(base + 180) as Rotation, base];
-	};
-	if (direction === 'horizontal') return pair(0);
-	if (direction === 'vertical') return pair(90);
+/** Ink share and the orientations to try, most likely first, from two small copies of the page. */
+export function analyzePage(image: GrayImage): { ink: number; candidates: Rotation[] } {
+	// One pass over the full image, then everything works on ~1800 px and ~900 px copies.
+	const half = downscaleGray(image, Math.round(Math.max(image.width, image.height) / 1800));
+	const small = downscaleGray(half, Math.round(Math.max(half.width, half.height) / 900));
+	const ink = inkRatio(small);
+	const { direction } = textDirection(small);
+	const pair = (base: 0 | 90): Rotation[] =>
+		uprightScore(rotateGray(half, base)) >= 1
+			? [base, (base + 180) as Rotation]
+			: [(base + 180) as Rotation, base];
+	if (direction === 'horizontal') return { ink, candidates: pair(0) };
+	if (direction === 'vertical') return { ink, candidates: pair(90) };
 	const [a, b] = pair(0);
 	const [c] = pair(90);
-	return [a, c, b].filter((r): r is Rotation => r !== undefined);
+	return { ink, candidates: [a, c, b].filter((r): r is Rotation => r !== undefined) };
 }
 
 /**
@@ -53,8 +57,8 @@ export async function recognizePage(
 	ocr: OcrPort,
 	options: { dpi?: number; unit: number; signal?: AbortSignal }
 ): Promise<PageOcr | null> {
-	if (inkRatio(image) < BLANK_INK_RATIO) return null;
-	const candidates = orientationCandidates(image).slice(0, 3);
+	const { ink, candidates } = analyzePage(image);
+	if (ink < BLANK_INK_RATIO) return null;
 	let best: { rotation: Rotation; output: OcrOutput } | null = null;
 	for (const rotation of candidates) {
 		throwIfAborted(options.signal);

@@ -91,6 +91,8 @@ export interface PageContent {
 	paths: number;
 	/** The page's scan, when one axis-aligned image covers most of it. */
 	scan: { name: string; widthPt: number; heightPt: number } | null;
+	/** Resolution of the largest image when it covers half the page or more (a scan's dpi). */
+	scanDpi: number | null;
 }
 
 /** Walks the operator list, tracking the transformation matrix to size each painted image. */
@@ -107,6 +109,7 @@ export async function probePageContent(
 	let paths = 0;
 	let imageCoverage = 0;
 	let scan: PageContent['scan'] = null;
+	let scanDpi: number | null = null;
 	const painting = new Set(
 		[OPS.fill, OPS.eoFill, OPS.stroke, OPS.fillStroke, OPS.eoFillStroke, OPS.constructPath].filter(
 			(v): v is number => v !== undefined
@@ -139,6 +142,12 @@ export async function probePageContent(
 				imageCoverage = coverage;
 				const axisAligned = Math.abs(ctm[1]) < 1e-6 && Math.abs(ctm[2]) < 1e-6 && ctm[0] > 0 && ctm[3] > 0;
 				const name = args?.[0];
+				const pixelWidth = args?.[1];
+				const placedWidth = Math.hypot(ctm[0], ctm[1]);
+				scanDpi =
+					coverage >= 0.5 && typeof pixelWidth === 'number' && placedWidth > 0
+						? (pixelWidth / placedWidth) * 72
+						: null;
 				scan =
 					fn === OPS.paintImageXObject && axisAligned && coverage >= 0.8 && typeof name === 'string'
 						? { name, widthPt: ctm[0], heightPt: ctm[3] }
@@ -146,7 +155,7 @@ export async function probePageContent(
 			}
 		}
 	}
-	return { images, imageCoverage, paths, scan };
+	return { images, imageCoverage, paths, scan, scanDpi };
 }
 
 /**

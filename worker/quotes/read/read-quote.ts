@@ -11,7 +11,8 @@ import type {
 	ReadProgress,
 	ReadResult,
 	ReadWarning,
-	ReaderPorts
+	ReaderPorts,
+	TextLine
 } from './read-types.ts';
 import { announcedKind, decodeText, sniffType } from './file-sniff.ts';
 import {
@@ -28,7 +29,7 @@ import {
 	unsupportedFormatError
 } from './read-errors.ts';
 import { PasserelleError } from '#widget/errors.ts';
-import { buildLines, plainTextLines } from './text-lines.ts';
+import { buildLines, plainTextLines, type Fragment } from './text-lines.ts';
 import { measureText, type TextQuality } from './text-quality.ts';
 import { isGeneralTerms } from './cgv-detect.ts';
 import { extractScan, probePageContent, readPageText, type PageContent, type Rotation } from './pdf-page.ts';
@@ -110,7 +111,9 @@ export async function readQuote(
 	else if (type.kind === 'image') result = await readImage(bytes, type.mime, name, ports, options, warnings);
 	else result = await readPdf(bytes, name, ports, options, warnings);
 	const totalChars = result.pages.reduce((n, p) => n + p.text.replace(/\s/g, '').length, 0);
-	if (totalChars < 5) throw blankDocumentError(name, result.pageCount);
+	// Pages left unread on purpose (page or OCR cap) are not blank: return what was read.
+	const capped = result.warnings.some((w) => w.code === 'x_pages_tronquees');
+	if (totalChars < 5 && !capped) throw blankDocumentError(name, result.pageCount);
 	const weak = result.pages.filter(
 		(p) =>
 			p.source === 'ocr' &&
@@ -161,6 +164,15 @@ async function readImage(
 	} catch (error) {
 		throw imageError(name, error);
 	}
+	if ((options.maxOcrPages ?? MAX_OCR_PAGES) < 1) {
+		warnings.push({
+			code: 'x_pages_tronquees',
+			message: `Image non lue : la reconnaissance de caractères est désactivée.`,
+			pages: [1]
+		});
+		const page: ReadPage = { number: 1, source: 'empty', text: '', lines: [], rotation: 0, cgv: false };
+		return { format: 'image', pageCount: 1, ocrPages: 0, pages: [page], warnings };
+	}
 	options.onProgress?.({ stage: 'ocr', page: 1, pageCount: 1 });
 	// A photo or scan of an A4 page: its long side spans 11.7 inches.
 	const dpi = Math.max(image.width, image.height) / 11.7;
@@ -170,7 +182,7 @@ async function readImage(
 		}
 	);
 	if (!ocr) throw blankDocumentError(name, 1);
-	const lines = buildLines(ocr.groups, 1);
+	const lines = ocrLines(ocr.groups, 1);
 	const text = lines.map((l) => l.text).join('\n');
 	const page: ReadPage = {
 		number: 1,
@@ -182,6 +194,12 @@ async function readImage(
 		ocrConfidence: Math.round(ocr.output.confidence)
 	};
 	return { format: 'image', pageCount: 1, ocrPages: page.source === 'ocr' ? 1 : 0, pages: [page], warnings };
+}
+
+/** Lines of an OCR page, without lines of lone punctuation (specks, stamps, table rules). */
+function ocrLines(groups: Fragment[][], page: number): TextLine[] {
+	const kept = buildLines(groups, page).filter((l) => /[\p{L}\p{N}]/u.test(l.text));
+	return kept.map((l, i) => ({ ...l, line: i + 1 }));
 }
 
 /** Keeps our typed errors (cancellation above all) and wraps anything else. */
@@ -298,7 +316,7 @@ async function readPdf(
 					continue;
 				}
 				await slots.acquire();
-				let picture: { image: GrayImage; dpi: number } | null;
+				let picture: Picture | null;
 				try {
 					picture = await pageImage(page, content, ports);
 				} catch (error) {
@@ -369,23 +387,30 @@ async function readPdf(
 	}
 }
 
+/** A page image for OCR: its pixels, their resolution, and the scan's own resolution. */
+interface Picture {
+	image: GrayImage;
+	dpi: number;
+	sourceDpi: number;
+}
+
 /** The page as an image for OCR: its embedded scan when possible, else a rendering. */
 async function pageImage(
 	page: PDFPageProxy,
 	content: PageContent | null,
 	ports: ReaderPorts
-): Promise<{ image: GrayImage; dpi: number } | null> {
+): Promise<Picture | null> {
 	const scan = content ? extractScan(page, content) : null;
-	if (scan) return scan;
+	if (scan) return { ...scan, sourceDpi: scan.dpi };
 	if (!ports.renderPage) return null;
 	const viewport = page.getViewport({ scale: 1 });
 	const scale = Math.min(OCR_DPI / 72, MAX_RENDER_SIDE / Math.max(viewport.width, viewport.height));
 	const image = await ports.renderPage(page, scale);
-	return { image, dpi: scale * 72 };
+	return { image, dpi: scale * 72, sourceDpi: content?.scanDpi ?? scale * 72 };
 }
 
 async function ocrJob(
-	picture: { image: GrayImage; dpi: number },
+	picture: Picture,
 	baseRotation: number,
 	target: ReadPage,
 	reason: 'no_text' | 'little_text' | 'junk_text',
@@ -407,7 +432,7 @@ async function ocrJob(
 	}
 	options.onProgress?.({ stage: 'ocr', page: number, pageCount });
 	if (!ocr) return;
-	const lines = buildLines(ocr.groups, number);
+	const lines = ocrLines(ocr.groups, number);
 	const text = lines.map((l) => l.text).join('\n');
 	// A token text layer wins over an OCR that found even less.
 	if (reason === 'little_text' && text.length <= target.text.length) return;
@@ -418,6 +443,6 @@ async function ocrJob(
 		rotation: ((baseRotation + ocr.rotation) % 360) as Rotation,
 		cgv: isGeneralTerms(text),
 		ocrConfidence: Math.round(ocr.output.confidence),
-		ocrDpi: Math.round(picture.dpi)
+		ocrDpi: Math.round(picture.sourceDpi)
 	} satisfies Partial<ReadPage>);
 }
