@@ -142,7 +142,8 @@ describe('runDsSync: full then incremental', () => {
 			status: 'success',
 			mode: 'full',
 			dossiersSeen: 230,
-			requests: 1 + 3 + 1,
+			// The form, then 3 pages; no trash check on a first sync (nothing in Grist to flag).
+			requests: 1 + 3,
 			pages: 3,
 			rowsAdded: 230 * 3 + 460,
 			rowsDeleted: 0
@@ -151,8 +152,7 @@ describe('runDsSync: full then incremental', () => {
 			'PasserelleDemarcheSchema',
 			'PasserelleDossiersPage',
 			'PasserelleDossiersPage',
-			'PasserelleDossiersPage',
-			'PasserellePendingDeletedDossiers'
+			'PasserelleDossiersPage'
 		]);
 		const dossiers = await table('Demarche_42_dossiers');
 		const { id: dossierRowId, ...seventh } = dossiers.find((d) => d.numero === 7)!;
@@ -192,7 +192,7 @@ describe('runDsSync: full then incremental', () => {
 		]);
 		const runs = await table('Passerelle_syncs');
 		expect(runs.map((r) => [r.statut, r.mode, r.dossiers, r.requetes])).toStrictEqual([
-			['reussie', 'complete', 230, 5]
+			['reussie', 'complete', 230, 4]
 		]);
 	});
 
@@ -408,7 +408,7 @@ describe('runDsSync: DS failures', () => {
 		const result = await run();
 		expect(result.status).toBe('success');
 		expect(clock.sleeps.slice(0, 2)).toStrictEqual([30_000, 1500]);
-		expect(result.requests).toBe(2 + 1 + 1 + 1);
+		expect(result.requests).toBe(2 + 1 + 1);
 	});
 
 	test('wrong token, hidden démarche, bad number, DS down or garbage: French message, nothing written', async () => {
@@ -516,7 +516,7 @@ describe('runDsSync: cancellation and progress', () => {
 		expect((await first.table('Passerelle_syncs')).map((r) => r.statut)).toStrictEqual(['annulee']);
 		expect((await table('Demarche_42_dossiers')).length).toBe(350);
 		const last = events.at(-1)!;
-		expect([last.phase, last.pages, last.dossiers, last.requests]).toStrictEqual(['done', 4, 350, 6]);
+		expect([last.phase, last.pages, last.dossiers, last.requests]).toStrictEqual(['done', 4, 350, 5]);
 		expect(events.some((e) => e.log?.startsWith('Terminé : 350 dossier(s) reçus'))).toBe(true);
 	});
 

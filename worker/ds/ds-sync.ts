@@ -333,6 +333,8 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		if (record) await params.grist.ensureTable(SYNCS_TABLE_SPEC);
 		for (const c of conflicts) progress(c.message);
 		await recordRun('en_cours', []);
+		// Only rows already in Grist can be in DS's trash: a first sync skips that (costly) check.
+		const hadDossiers = mode === 'incremental' || (await w.readDossiers()).size > 0;
 
 		// 3. Dossiers.
 		phase = 'dossiers';
@@ -425,10 +427,12 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			}
 		}
 
-		// 5. Pending deletions (expensive on DS's side): at a low cadence, and on full syncs
-		// so that reconciliation does not drop dossiers that are only in the trash.
+		// 5. Pending deletions (expensive on DS's side): at a low cadence, and on full syncs over
+		// existing rows so that reconciliation does not drop dossiers that are only in the trash.
 		const pendingEvery = options.pendingEveryMs === undefined ? DAY : options.pendingEveryMs;
-		if (mode === 'full' || due(previous?.lastPendingCheckAt ?? null, pendingEvery, start)) {
+		if (mode === 'full' && !hadDossiers) {
+			ranPending = true;
+		} else if (mode === 'full' || due(previous?.lastPendingCheckAt ?? null, pendingEvery, start)) {
 			phase = 'pending';
 			const pending = await listDeletions(
 				caller,
