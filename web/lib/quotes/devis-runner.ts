@@ -6,41 +6,12 @@ import { createReaderPool, type ReaderPool } from '#worker/quotes/reader-pool.ts
 import { handleError } from '../errors.ts';
 import { session } from '../grist-session.svelte.ts';
 import { journal } from '../journal.svelte.ts';
-import type { QuoteGristOutput, QuoteRules } from './quote-engine.ts';
+import { engineRules } from './engine-rules.ts';
+import type { QuoteGristOutput } from './quote-engine.ts';
 import { QuoteRunner } from './quote-runner.svelte.ts';
 import { openQuoteStore } from './quote-store.ts';
 
 let pool: ReaderPool | null = null;
-
-// PROVISIONAL until worker/quotes/check lands: a readable file is "valide" with nothing checked.
-const rules: QuoteRules = {
-	check: () => ({
-		status: 'valide',
-		fields: {},
-		gestes: [],
-		errors: [],
-		pointsChecked: 0,
-		rulesetVersion: '0'
-	}),
-	unreadable: (error) => ({
-		status: 'illisible',
-		fields: {},
-		gestes: [],
-		errors: [
-			{
-				code: error.code,
-				category: 'file',
-				type: 'error',
-				severity: 'bloquant',
-				title: 'Fichier illisible',
-				explanation: error.message
-			}
-		],
-		pointsChecked: 0,
-		rulesetVersion: '0'
-	}),
-	checkDossier: (results) => ({ errors: [], pointsChecked: results.length })
-};
 
 function gristOutput(): QuoteGristOutput | null {
 	return session.port ? null : null;
@@ -50,7 +21,7 @@ function gristOutput(): QuoteGristOutput | null {
 export const devisRunner = new QuoteRunner({
 	openStore: (docName) => openQuoteStore(docName),
 	reader: () => (pool ??= createReaderPool()),
-	rules,
+	rules: engineRules(),
 	grist: gristOutput,
 	onError: (error, context) => handleError(error, context),
 	log: (level, message) => journal.add(level, message)

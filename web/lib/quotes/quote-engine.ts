@@ -4,47 +4,12 @@
  * its tests use plain stand-ins and the tab plugs in the real engines.
  */
 import type { ErrorPayload } from '#widget/errors.ts';
+import type { DossierResult, QuoteResult } from '#worker/quotes/check/index.ts';
 import type { ReadProgress, ReadResult } from '#worker/quotes/read/read-types.ts';
 import type { ReadState } from '#worker/quotes/reader-pool.ts';
 
-/** Severity of a finding: a blocking error or a warning. */
-export type Severity = 'bloquant' | 'avertissement';
-
-/** Where a value was found on the document. */
-export interface FindingPlace {
-	page: number;
-	line: number;
-	text?: string;
-}
-
-/** One finding of the rules on a quote or a dossier. */
-export interface QuoteFinding {
-	code: string;
-	category: string;
-	type: string;
-	geste?: number;
-	severity: Severity;
-	title: string;
-	explanation: string;
-	value?: string | number | null;
-	where?: FindingPlace | null;
-}
-
-/** Result of the checks of one quote, as the UI shows it. */
-export interface QuoteResult {
-	status: 'valide' | 'invalide' | 'illisible';
-	fields: Record<string, unknown>;
-	gestes: unknown[];
-	errors: QuoteFinding[];
-	pointsChecked: number;
-	rulesetVersion: string;
-}
-
-/** Result of the dossier-level checks (consistency between its quotes). */
-export interface DossierResult {
-	errors: QuoteFinding[];
-	pointsChecked: number;
-}
+export type { DossierResult, QuoteResult } from '#worker/quotes/check/index.ts';
+export type { QuoteError as QuoteFinding, Severity } from '#worker/quotes/rules/rule-types.ts';
 
 /** Reads one file in a worker. */
 export interface QuoteReader {
@@ -58,11 +23,12 @@ export interface QuoteReader {
 	): Promise<ReadResult>;
 }
 
-/** The rules: one quote, a file that could not be read, and a dossier. */
+/** The rules: one quote, a file that could not be read, and a dossier (all quotes, unreadable included). */
 export interface QuoteRules {
-	check(read: ReadResult, file: { id: string; name: string }): QuoteResult;
+	/** May be asynchronous: external checks (RGE, company registry) go through the server. */
+	check(read: ReadResult, file: { id: string; name: string }): Promise<QuoteResult>;
 	unreadable(error: ErrorPayload, file: { id: string; name: string }): QuoteResult;
-	checkDossier(results: QuoteResult[]): DossierResult;
+	checkDossier(results: readonly QuoteResult[]): DossierResult;
 }
 
 /** One quote of a dossier, as handed to the Grist output. */

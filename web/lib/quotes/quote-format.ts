@@ -20,25 +20,10 @@ export function formatIsoDate(text: string): string {
 	return m ? `${m[3]}/${m[2]}/${m[1]}` : text;
 }
 
-/**
- * The displayable value of an extracted field, whether the engine gives it bare or as
- * `{ value, where }`; null when absent.
- */
-export function fieldValue(field: unknown): string | number | null {
-	if (field === null || field === undefined) return null;
-	if (typeof field === 'string' || typeof field === 'number') return field;
-	if (typeof field === 'boolean') return field ? 'oui' : 'non';
-	if (typeof field === 'object' && 'value' in field) return fieldValue((field as { value: unknown }).value);
-	return null;
-}
-
-/** "page 2, ligne 14" (lines are shown 1-based). */
-export function formatPlace(
-	where: { page: number; line: number } | null | undefined,
-	zeroBasedLine = false
-): string {
+/** "page 2, ligne 14" from a place whose line is 0-based (as the extraction gives it). */
+export function formatPlace(where: { page: number; line: number } | null | undefined): string {
 	if (!where) return '';
-	return `page ${where.page}, ligne ${where.line + (zeroBasedLine ? 1 : 0)}`;
+	return `page ${where.page}, ligne ${where.line + 1}`;
 }
 
 /** What a file's reading is doing: "Ouverture…", "Page 2/3", "OCR page 2/3…". */

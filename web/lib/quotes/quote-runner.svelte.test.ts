@@ -1,101 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { PasserelleError, type ErrorPayload } from '#widget/errors.ts';
 import { cancelledError } from '#worker/quotes/read/read-errors.ts';
-import type { ReadProgress, ReadResult } from '#worker/quotes/read/read-types.ts';
-import type { ReadState } from '#worker/quotes/reader-pool.ts';
-import type { DossierResult, QuoteForGrist, QuoteReader, QuoteRules } from './quote-engine.ts';
+import { readQuote } from '#worker/quotes/read/read-quote.ts';
+import type { ReaderPorts } from '#worker/quotes/read/read-types.ts';
+import { engineRules } from './engine-rules.ts';
+import type { DossierResult, QuoteForGrist, QuoteReader } from './quote-engine.ts';
 import { MAX_FILES_PER_DOSSIER, QuoteRunner, defaultDossierName } from './quote-runner.svelte.ts';
 import { openQuoteStore } from './quote-store.ts';
 
-/** A text "read" of a file: its content as one page. */
-function readOf(text: string): ReadResult {
-	return {
-		format: 'text',
-		pageCount: 1,
-		ocrPages: 0,
-		pages: [{ number: 1, source: 'text', text, lines: [], rotation: 0, cgv: false }],
-		warnings: []
-	};
-}
-
-/** Rules over that text: "ERREUR" in the text makes the quote invalid. */
-const rules: QuoteRules = {
-	check(read, file) {
-		const text = read.pages[0]?.text ?? '';
-		const bad = text.includes('ERREUR');
-		return {
-			status: bad ? 'invalide' : 'valide',
-			fields: { texte: text, fichier: file.name },
-			gestes: [],
-			errors: bad
-				? [
-						{
-							code: 'siret_manquant',
-							category: 'admin',
-							type: 'missing',
-							severity: 'bloquant',
-							title: 'SIRET absent',
-							explanation: 'Le devis doit indiquer le SIRET.'
-						}
-					]
-				: [],
-			pointsChecked: 10,
-			rulesetVersion: 'test-1'
-		};
-	},
-	unreadable(error, file) {
-		return {
-			status: 'illisible',
-			fields: { fichier: file.name },
-			gestes: [],
-			errors: [
-				{
-					code: error.code,
-					category: 'file',
-					type: 'error',
-					severity: 'bloquant',
-					title: 'Fichier illisible',
-					explanation: error.message
-				}
-			],
-			pointsChecked: 0,
-			rulesetVersion: 'test-1'
-		};
-	},
-	checkDossier(results) {
-		return { errors: [], pointsChecked: results.length };
-	}
-};
+const CORPUS = resolve(import.meta.dirname, '../../../../shared/quotes');
+const corpus = (name: string) => readFileSync(resolve(CORPUS, name));
+/** Q25: a valid plain-text quote of the corpus. */
+const Q25 = corpus('Q25.txt').toString('utf8');
+const manifest = JSON.parse(corpus('manifest.json').toString('utf8')) as {
+	id: string;
+	expected_fields?: { siret?: string; numero_devis?: string };
+}[];
+const Q25_EXPECTED = manifest.find((e) => e.id === 'Q25')!.expected_fields!;
+/** Q25 without its SIRET line: the rules must flag it. */
+const Q25_NO_SIRET = Q25.split('\n')
+	.filter((line) => !/SIRET/i.test(line))
+	.join('\n');
 
 interface Pending {
 	name: string;
-	resolve: () => void;
-	fail: (error: unknown) => void;
+	release: () => void;
 }
 
 /**
- * A reader whose readings end when the test says so (`manual`) or at once. It reads the file's
- * text, reports progress, honours cancellation, and fails on files whose text starts with "KO:".
+ * The reader port, in process: the real `readQuote` (text inputs need no pdf.js or OCR), started
+ * at once or when the test releases it (`manual`), reporting progress and honouring cancellation.
  */
-function fakeReader(manual = false) {
+function inProcessReader(manual = false) {
 	const calls: string[] = [];
 	const pending: Pending[] = [];
 	const reader: QuoteReader = {
-		read(input, options) {
+		async read(input, options) {
 			calls.push(input.name);
-			return new Promise<ReadResult>((resolve, reject) => {
-				const finish = async () => {
-					const text = await input.file.text();
-					if (text.startsWith('KO:')) reject(new PasserelleError('file_reading_error', text.slice(3)));
-					else resolve(readOf(text));
-				};
-				if (options.signal?.aborted) return reject(cancelledError());
-				options.signal?.addEventListener('abort', () => reject(cancelledError()), { once: true });
-				options.onState?.('running' satisfies ReadState);
-				options.onProgress?.({ stage: 'text', page: 1, pageCount: 2 } satisfies ReadProgress);
-				if (manual) pending.push({ name: input.name, resolve: () => void finish(), fail: reject });
-				else void finish();
+			const bytes = new Uint8Array(await input.file.arrayBuffer());
+			options.onState?.('running');
+			options.onProgress?.({ stage: 'open', page: 0, pageCount: 0 });
+			if (manual) {
+				await new Promise<void>((release, reject) => {
+					pending.push({ name: input.name, release });
+					options.signal?.addEventListener('abort', () => reject(cancelledError()), { once: true });
+				});
+			}
+			return readQuote({ bytes, name: input.name, mime: input.file.type }, {} as ReaderPorts, {
+				signal: options.signal
 			});
 		}
 	};
@@ -118,19 +72,18 @@ function fakeGrist() {
 
 function setup(options: { manual?: boolean; indexedDB?: IDBFactory; maxBytes?: number } = {}) {
 	const indexedDB = options.indexedDB ?? new IDBFactory();
-	const reading = fakeReader(options.manual);
+	const reading = inProcessReader(options.manual);
 	const grist = fakeGrist();
-	const errors: ErrorPayload[] = [];
+	const errors: string[] = [];
 	let id = 0;
 	const runner = new QuoteRunner({
 		openStore: (docName) => openQuoteStore(docName, { indexedDB, IDBKeyRange }),
 		reader: () => reading.reader,
-		rules,
+		rules: engineRules(),
 		grist: () => grist.output,
 		onError: (error) => {
-			const payload = { code: 'x', message: String(error), retryable: false };
-			errors.push(payload);
-			return payload;
+			errors.push(String(error));
+			return { code: 'x', message: String(error), retryable: false };
 		},
 		now: () => Date.UTC(2025, 10, 22, 13, 5),
 		newId: () => `id-${++id}`,
@@ -140,47 +93,55 @@ function setup(options: { manual?: boolean; indexedDB?: IDBFactory; maxBytes?: n
 }
 
 const text = (name: string, content: string) => new File([content], name, { type: 'text/plain' });
+const q25 = (name = 'Q25.txt') => text(name, Q25);
+const bad = (name: string) => new File([corpus(name)], name, { type: 'application/pdf' });
 
 describe('quote runner', () => {
 	it('names a dossier after its drop date, in Paris time', () => {
 		expect(defaultDossierName(Date.UTC(2025, 10, 22, 13, 5))).toBe('Dossier du 22/11/2025 à 14:05');
 	});
 
-	it('reads a drop as one dossier, checks each quote, the dossier, and writes it to Grist', async () => {
-		const { runner, grist } = setup();
+	it('reads a drop as one dossier, checks each quote and the dossier, and writes it to Grist', async () => {
+		const { runner, grist, errors } = setup();
 		await runner.open('Doc');
-		const dossierId = await runner.addFiles([text('a.txt', 'DEVIS OK'), text('b.txt', 'DEVIS ERREUR')]);
+		const dossierId = (await runner.addFiles([q25(), text('Q25-sans-siret.txt', Q25_NO_SIRET)]))!;
 		await runner.idle();
 
 		expect(runner.dossiers.map((d) => d.name)).toStrictEqual(['Dossier du 22/11/2025 à 14:05']);
-		expect(runner.filesOf(dossierId!).map((f) => [f.name, f.status])).toStrictEqual([
-			['a.txt', 'verifie'],
-			['b.txt', 'verifie']
+		const files = runner.filesOf(dossierId);
+		expect(files.map((f) => [f.name, f.status])).toStrictEqual([
+			['Q25.txt', 'verifie'],
+			['Q25-sans-siret.txt', 'verifie']
 		]);
-		expect(runner.filesOf(dossierId!).map((f) => runner.resultOf(f.id)?.status)).toStrictEqual([
-			'valide',
-			'invalide'
-		]);
-		expect(runner.dossierResultOf(dossierId!)).toStrictEqual({ errors: [], pointsChecked: 2 });
+		const [good, noSiret] = files.map((f) => runner.resultOf(f.id)!);
+		expect(good!.status).toBe('valide');
+		expect(good!.fields?.siret?.value).toBe(Q25_EXPECTED.siret);
+		expect(good!.fields?.numero_devis?.value).toBe(Q25_EXPECTED.numero_devis);
+		expect(good!.pointsChecked).toBeGreaterThan(10);
+		expect(noSiret!.status).toBe('invalide');
+		expect(noSiret!.errors.map((e) => e.code)).toContain('siret_manquant');
+		expect(runner.dossierResultOf(dossierId)?.members).toStrictEqual(['Q25.txt', 'Q25-sans-siret.txt']);
 		expect(runner.progress).toStrictEqual({});
+
 		const last = grist.writes.at(-1)!;
 		expect(last.dossier).toBe('Dossier du 22/11/2025 à 14:05');
 		expect(last.quotes.map((q) => [q.name, q.result.status])).toStrictEqual([
-			['a.txt', 'valide'],
-			['b.txt', 'invalide']
+			['Q25.txt', 'valide'],
+			['Q25-sans-siret.txt', 'invalide']
 		]);
-		expect(last.dossierResult).toStrictEqual({ errors: [], pointsChecked: 2 });
-		expect(runner.gristWrites[dossierId!]).toStrictEqual({
+		expect(last.dossierResult).toStrictEqual(runner.dossierResultOf(dossierId));
+		expect(runner.gristWrites[dossierId]).toStrictEqual({
 			kind: 'done',
 			at: Date.UTC(2025, 10, 22, 13, 5),
-			summary: { quotes: 2, errors: 1 }
+			summary: { quotes: 2, errors: noSiret!.errors.length }
 		});
+		expect(errors).toStrictEqual([]);
 	});
 
 	it(`refuses a drop of more than ${MAX_FILES_PER_DOSSIER} files as a whole, in French`, async () => {
 		const { runner, reading } = setup();
 		await runner.open('Doc');
-		const files = Array.from({ length: 21 }, (_, i) => text(`q${i}.txt`, 'DEVIS'));
+		const files = Array.from({ length: 21 }, (_, i) => q25(`devis-${i + 1}.txt`));
 		expect(await runner.addFiles(files)).toBeNull();
 		expect(runner.notice).toStrictEqual({
 			level: 'error',
@@ -191,57 +152,64 @@ describe('quote runner', () => {
 		expect(reading.calls).toStrictEqual([]);
 	});
 
-	it('lists a file over the size limit with its French reason and never reads it', async () => {
-		const { runner, reading, indexedDB } = setup({ maxBytes: 10 });
+	it('lists a file over the size limit with its French reason and never reads or stores it', async () => {
+		const { runner, reading, indexedDB } = setup({ maxBytes: 3000 });
 		await runner.open('Doc');
-		await runner.addFiles([text('gros.pdf', 'x'.repeat(11)), text('petit.txt', 'DEVIS')]);
+		await runner.addFiles([text('scan-600dpi.pdf', 'x'.repeat(3001)), q25()]);
 		await runner.idle();
 
-		expect(reading.calls).toStrictEqual(['petit.txt']);
-		const big = runner.files.find((f) => f.name === 'gros.pdf')!;
+		expect(reading.calls).toStrictEqual(['Q25.txt']);
+		const big = runner.files.find((f) => f.name === 'scan-600dpi.pdf')!;
 		expect(big.status).toBe('erreur');
 		expect(big.error?.code).toBe('x_fichier_trop_volumineux');
-		expect(big.error?.message).toContain('la limite est de');
+		expect(big.error?.message).toMatch(/^Le fichier « scan-600dpi\.pdf » pèse .* la limite est de /);
 		expect(runner.resultOf(big.id)?.status).toBe('illisible');
+		expect(runner.resultOf(big.id)?.errors.map((e) => e.code)).toStrictEqual(['x_fichier_trop_volumineux']);
 		const store = openQuoteStore('Doc', { indexedDB, IDBKeyRange });
 		expect(await store.getBlob(big.id)).toBeNull();
 		store.close();
 	});
 
-	it('keeps the other results when a file cannot be read', async () => {
+	it('gives each bad input its French reason and keeps the other results', async () => {
 		const { runner } = setup();
 		await runner.open('Doc');
-		await runner.addFiles([text('bon.txt', 'DEVIS'), text('casse.pdf', 'KO:Le fichier est endommagé.')]);
+		await runner.addFiles([q25(), bad('B04.pdf'), bad('B05.pdf')]);
 		await runner.idle();
-		const [good, broken] = runner.files;
-		expect(good!.status).toBe('verifie');
-		expect(broken!.status).toBe('erreur');
-		expect(broken!.error).toStrictEqual({
-			code: 'file_reading_error',
-			message: 'Le fichier est endommagé.',
-			retryable: false,
-			details: {}
-		});
-		expect(runner.resultOf(broken!.id)?.errors[0]?.explanation).toBe('Le fichier est endommagé.');
+		expect(runner.files.map((f) => [f.name, f.status, f.error?.code ?? null])).toStrictEqual([
+			['Q25.txt', 'verifie', null],
+			['B04.pdf', 'erreur', 'empty_file_error'],
+			['B05.pdf', 'erreur', 'unsupported_file_format']
+		]);
+		expect(runner.files[1]!.error?.message).toBe(
+			'Le fichier « B04.pdf » est vide (0 octet). Déposez à nouveau le devis.'
+		);
+		expect(runner.files[2]!.error?.message).toMatch(
+			/^Format non pris en charge : « B05\.pdf » est une archive ZIP/
+		);
+		expect(runner.files.map((f) => runner.resultOf(f.id)?.status)).toStrictEqual([
+			'valide',
+			'illisible',
+			'illisible'
+		]);
 	});
 
 	it('shows progress while reading and cancels one file or all of them', async () => {
 		const { runner, reading } = setup({ manual: true });
 		await runner.open('Doc');
-		await runner.addFiles([text('a.txt', 'A'), text('b.txt', 'B'), text('c.txt', 'C')]);
+		await runner.addFiles([q25('a.txt'), q25('b.txt'), q25('c.txt')]);
 		await until(() => reading.pending.length === 3);
 		await until(() => runner.files.every((f) => f.status === 'lecture'));
 		expect(Object.values(runner.progress)).toStrictEqual([
-			{ stage: 'text', page: 1, pageCount: 2 },
-			{ stage: 'text', page: 1, pageCount: 2 },
-			{ stage: 'text', page: 1, pageCount: 2 }
+			{ stage: 'open', page: 0, pageCount: 0 },
+			{ stage: 'open', page: 0, pageCount: 0 },
+			{ stage: 'open', page: 0, pageCount: 0 }
 		]);
 		expect(runner.activeCount).toBe(3);
 
 		const [a] = runner.files;
 		runner.cancel(a!.id);
 		await until(() => a!.status === 'annule');
-		reading.pending.find((p) => p.name === 'b.txt')!.resolve();
+		reading.pending.find((p) => p.name === 'b.txt')!.release();
 		await until(() => runner.files[1]!.status === 'verifie');
 		runner.cancelAll();
 		await runner.idle();
@@ -249,10 +217,10 @@ describe('quote runner', () => {
 		expect(runner.activeCount).toBe(0);
 		expect(runner.progress).toStrictEqual({});
 
-		// A cancelled file is read again on demand, from its stored bytes.
+		// Cancelled files are read again on demand, from their stored bytes.
 		runner.rereadPending(runner.dossiers[0]!.id);
 		await until(() => reading.pending.length === 5);
-		for (const p of reading.pending.slice(3)) p.resolve();
+		for (const p of reading.pending.slice(3)) p.release();
 		await runner.idle();
 		expect(runner.files.map((f) => f.status)).toStrictEqual(['verifie', 'verifie', 'verifie']);
 	});
@@ -260,19 +228,21 @@ describe('quote runner', () => {
 	it('restores everything after a reload; readings cut short come back as "à relire"', async () => {
 		const first = setup({ manual: true });
 		await first.runner.open('Doc');
-		await first.runner.addFiles([text('a.txt', 'DEVIS'), text('b.txt', 'DEVIS ERREUR')]);
+		await first.runner.addFiles([q25(), text('Q25-sans-siret.txt', Q25_NO_SIRET)]);
 		await until(() => first.reading.pending.length === 2);
-		first.reading.pending[0]!.resolve();
+		first.reading.pending[0]!.release();
 		await until(() => first.runner.files[0]!.status === 'verifie');
-		// The page closes while b.txt is being read: a new runner opens the same document.
+		// The page closes while the second file is being read: a new runner opens the same document.
 
 		const second = setup({ indexedDB: first.indexedDB });
 		await second.runner.open('Doc');
 		expect(second.runner.files.map((f) => [f.name, f.status])).toStrictEqual([
-			['a.txt', 'verifie'],
-			['b.txt', 'a_relire']
+			['Q25.txt', 'verifie'],
+			['Q25-sans-siret.txt', 'a_relire']
 		]);
-		expect(second.runner.resultOf(second.runner.files[0]!.id)?.status).toBe('valide');
+		expect(second.runner.resultOf(second.runner.files[0]!.id)).toStrictEqual(
+			first.runner.resultOf(first.runner.files[0]!.id)
+		);
 		expect(second.runner.notice?.message).toBe(
 			'1 lecture a été interrompue par la fermeture de la page : cliquez sur « Relire » pour la reprendre.'
 		);
@@ -282,26 +252,28 @@ describe('quote runner', () => {
 		await second.runner.idle();
 		expect(second.runner.files[1]!.status).toBe('verifie');
 		expect(second.runner.resultOf(second.runner.files[1]!.id)?.status).toBe('invalide');
-		expect(second.reading.calls).toStrictEqual(['b.txt']);
+		expect(second.reading.calls).toStrictEqual(['Q25-sans-siret.txt']);
 		first.runner.close();
 	});
 
 	it('re-checks a dossier from what was read, without reading again, and writes it to Grist', async () => {
 		const { runner, reading, grist } = setup();
 		await runner.open('Doc');
-		const id = (await runner.addFiles([text('a.txt', 'DEVIS ERREUR')]))!;
+		const id = (await runner.addFiles([text('Q25-sans-siret.txt', Q25_NO_SIRET), bad('B04.pdf')]))!;
 		await runner.idle();
+		const before = runner.files.map((f) => runner.resultOf(f.id));
 		const writes = grist.writes.length;
 		await runner.recheck(id);
-		expect(reading.calls).toStrictEqual(['a.txt']);
+		expect(reading.calls).toStrictEqual(['Q25-sans-siret.txt', 'B04.pdf']);
+		expect(runner.files.map((f) => runner.resultOf(f.id))).toStrictEqual(before);
 		expect(grist.writes.length).toBe(writes + 1);
-		expect(grist.writes.at(-1)!.quotes.map((q) => q.result.status)).toStrictEqual(['invalide']);
+		expect(grist.writes.at(-1)!.quotes.map((q) => q.result.status)).toStrictEqual(['invalide', 'illisible']);
 	});
 
 	it('renames a dossier, keeps the name after a reload, and sends it to Grist', async () => {
 		const { runner, grist, indexedDB } = setup();
 		await runner.open('Doc');
-		const id = (await runner.addFiles([text('a.txt', 'DEVIS')]))!;
+		const id = (await runner.addFiles([q25()]))!;
 		await runner.idle();
 		await runner.renameDossier(id, '  Maison   Dupont ');
 		await runner.idle();
@@ -318,7 +290,7 @@ describe('quote runner', () => {
 	it('removes a file, then its dossier once empty, from this browser only', async () => {
 		const { runner, indexedDB } = setup();
 		await runner.open('Doc');
-		await runner.addFiles([text('a.txt', 'DEVIS'), text('b.txt', 'DEVIS')]);
+		await runner.addFiles([q25('a.txt'), q25('b.txt')]);
 		await runner.idle();
 		await runner.removeFile(runner.files[0]!.id);
 		expect(runner.files.map((f) => f.name)).toStrictEqual(['b.txt']);
@@ -332,7 +304,7 @@ describe('quote runner', () => {
 	it('keeps each Grist document apart', async () => {
 		const { runner, indexedDB } = setup();
 		await runner.open('Doc A');
-		await runner.addFiles([text('a.txt', 'DEVIS')]);
+		await runner.addFiles([q25()]);
 		await runner.idle();
 		const other = setup({ indexedDB });
 		await other.runner.open('Doc B');
@@ -345,7 +317,7 @@ describe('quote runner', () => {
 		const { runner, grist } = setup();
 		await runner.open('Doc');
 		runner.autoGrist = false;
-		await runner.addFiles([text('a.txt', 'DEVIS')]);
+		await runner.addFiles([q25()]);
 		await runner.idle();
 		expect(grist.writes).toStrictEqual([]);
 		await runner.saveToGrist();

@@ -260,19 +260,19 @@ export class QuoteRunner {
 	async recheck(dossierId: string): Promise<void> {
 		const store = this.#requireStore();
 		const updated: StoredResult[] = [];
-		for (const f of this.filesOf(dossierId)) {
-			const stored = this.results[f.id];
-			if (!stored) continue;
-			const file = { id: f.id, name: f.name };
-			const error = f.error ? $state.snapshot(f.error) : null;
-			const result = stored.read
-				? this.#deps.rules.check(stored.read, file)
-				: error
-					? this.#deps.rules.unreadable(error, file)
-					: null;
-			if (result) updated.push({ ...stored, result });
-		}
 		try {
+			for (const f of this.filesOf(dossierId)) {
+				const stored = this.results[f.id];
+				if (!stored) continue;
+				const file = { id: f.id, name: f.name };
+				const error = f.error ? $state.snapshot(f.error) : null;
+				const result = stored.read
+					? await this.#deps.rules.check(stored.read, file)
+					: error
+						? this.#deps.rules.unreadable(error, file)
+						: null;
+				if (result) updated.push({ ...stored, result });
+			}
 			for (const r of updated) await store.putResult(r);
 			const now = this.#now();
 			for (const r of updated) await this.#setFile(r.fileId, { checkedAt: now });
@@ -386,7 +386,7 @@ export class QuoteRunner {
 					}
 				}
 			);
-			const result = this.#deps.rules.check(read, { id, name });
+			const result = await this.#deps.rules.check(read, { id, name });
 			if (this.#store !== store) return;
 			const stored: StoredResult = { fileId: id, read, result };
 			await store.putResult(stored);
@@ -433,9 +433,10 @@ export class QuoteRunner {
 	async #checkDossier(dossierId: string): Promise<void> {
 		const dossier = this.#dossier(dossierId);
 		if (!dossier) return;
+		// Unreadable quotes are passed too: the dossier rules leave them out of the comparison.
 		const results = this.filesOf(dossierId)
 			.map((f) => this.resultOf(f.id))
-			.filter((r): r is QuoteResult => r !== null && r.status !== 'illisible');
+			.filter((r): r is QuoteResult => r !== null);
 		const result = this.#deps.rules.checkDossier(results);
 		try {
 			await this.#requireStore().setDossierResult(dossierId, result);

@@ -102,10 +102,9 @@ export function quoteDatabaseName(docName: string): string {
 /** Opens (and creates when needed) the local store of a Grist document. */
 export function openQuoteStore(docName: string, options: QuoteStoreOptions = {}): QuoteStore {
 	const name = quoteDatabaseName(docName);
-	const db = new Dexie(name, {
-		indexedDB: options.indexedDB,
-		IDBKeyRange: options.IDBKeyRange
-	}) as QuoteDexie;
+	// Dexie takes a present-but-undefined option as "no IndexedDB": pass only what is given.
+	const overrides = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+	const db = new Dexie(name, overrides) as QuoteDexie;
 	db.version(1).stores({
 		dossiers: 'id, createdAt',
 		files: 'id, dossierId, status',
