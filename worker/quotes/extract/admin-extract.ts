@@ -93,7 +93,7 @@ function documentType(doc: QuoteDocument): Found<DocumentType> | null {
 export function readVatCodes(doc: QuoteDocument): Map<string, number> {
 	const codes = new Map<string, number>();
 	const re =
-		/(?:^|[\s(])(?:code\s*(?:tva\s*)?)?\(?([A-D]|T[1-4]|[1-4])\)?\s*[:=]\s*(?:tva\s*(?:a\s*|de\s*)?)?(\d{1,2}(?:[.,]\d{1,2})?)\s*%/g;
+		/(?:^|[\s(])(?:[Cc]ode\s*(?:[Tt][Vv][Aa]\s*)?)?\(?([A-D]|T[1-4]|[1-4])\)?\s*[:=-]\s*(?:(?:[Tt][Vv][Aa]|[Tt]aux)\s*(?:[àa]\s*|de\s*)?)?(\d{1,2}(?:[.,]\d{1,2})?)\s*%/g;
 	for (const row of doc.rows) {
 		if (!/tva|taux|code/i.test(row.text) && !/^\(?[A-D]\)?\s*[:=]/.test(row.text.trim())) continue;
 		for (const m of row.text.matchAll(re)) codes.set(m[1]!, Number(m[2]!.replace(',', '.')));
@@ -108,7 +108,10 @@ function vatLines(doc: QuoteDocument, table: WorksTable): VatLine[] {
 		if (table.rows.has(row.index) || isHeaderRow(row)) continue;
 		for (const seg of row.segments) {
 			const key = seg.key;
-			if (!/^(?:(?:montant|total|dont)\s+(?:de la\s+)?)?t\.?v\.?a\.?(?![a-z])/.test(key)) continue;
+			// "TVA 5,5 %", "Montant TVA (10 %)", "A : TVA 5,5 % sur 10 400,00".
+			const vatLabel =
+				/^(?:\(?[a-z0-9]{1,2}\)?\s*[:=-]\s*)?(?:(?:montant|total|dont)\s+(?:de la\s+)?)?t\.?v\.?a\.?(?![a-z])/;
+			if (!vatLabel.test(key)) continue;
 			if (/non applicable|intracom|n\s?[°º]|exoner|franchise/.test(key)) continue;
 			const rest = row.segments
 				.slice(row.segments.indexOf(seg))
@@ -209,6 +212,8 @@ function readRcs(
 				const num = p.num > 0 ? m[p.num] : undefined;
 				let city = p.city > 0 ? m[p.city] : undefined;
 				if (city && STOP.test(city.split(' ')[0]!)) city = undefined;
+				// "RCS Lyon B 732 829 320": the B (or A) is the register's section, not the city.
+				if (city) city = city.replace(/\s+[ab]$/, '');
 				const rcsText = num
 					? cleanSpaces(num)
 					: cleanSpaces(unfoldSlice(seg.text, seg.folded, start, start + m[0].length));
@@ -227,10 +232,14 @@ function readRcs(
 	return { rcs: null, ville: null };
 }
 
-/** RM / RNE / CMA registration as printed ("RM 929 007 706 (CMA Bretagne)"). */
-function readRne(doc: QuoteDocument, skipRows: ReadonlySet<number>): Found<string> | null {
+/** RM / RNE / CMA registration as printed ("RM 929 007 706 (CMA Bretagne)"), with its city if given. */
+function readRne(
+	doc: QuoteDocument,
+	skipRows: ReadonlySet<number>
+): { rne: Found<string> | null; ville: Found<string> | null } {
 	const re =
-		/(?<![a-z])(?:r\.?m\.?|r\.?n\.?e\.?|repertoire des metiers|registre national des entreprises|immatricul\w* (?:au|a la) (?:rne|rm|cma|chambre de metiers))(?![a-z])\s*(?:de\s+[a-z' -]+?\s+)?(?:n°|no|:)?\s*(?:\d\s?){9}/;
+		/(?<![a-z])(?:r\.?m\.?|r\.?n\.?e\.?|repertoire des metiers|registre national des entreprises|immatricul\w* (?:au|a la) (?:rne|rm|cma|chambre de metiers))(?![a-z])\s*(?:(?:de|d')\s*([a-z][a-z' -]+?)\s+)?(?:n°|no|:)?\s*(?:\d\s?){9}/;
+	const NOT_CITY = /^(?:tva|siret|siren|rcs|ape|naf|code|capital|assurance|et|sous|n°|no)\b/;
 	for (const row of doc.rows) {
 		if (skipRows.has(row.index)) continue;
 		for (const seg of row.segments) {
@@ -240,10 +249,25 @@ function readRne(doc: QuoteDocument, skipRows: ReadonlySet<number>): Found<strin
 			let end = start + m[0].length;
 			const paren = seg.key.slice(end).match(/^\s*\([^)]{1,40}\)/);
 			if (paren) end += paren[0].length;
-			return { value: cleanSpaces(unfoldSlice(seg.text, seg.folded, start, end)), where: seg.where };
+			const rne = { value: cleanSpaces(unfoldSlice(seg.text, seg.folded, start, end)), where: seg.where };
+			// "RM 404 833 048 Lille", "Répertoire des métiers de Lille n° …" (a chamber in brackets is not a city).
+			let city: { start: number; text: string } | null = null;
+			if (m[1]) city = { start: seg.key.indexOf(m[1], start), text: m[1] };
+			else if (!paren) {
+				const after = seg.key.slice(end).match(/^\s*(?:-\s*)?([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+){0,2})/);
+				if (after && !NOT_CITY.test(after[1]!))
+					city = { start: end + after[0].length - after[1]!.length, text: after[1]! };
+			}
+			const ville = city
+				? {
+						value: cleanSpaces(unfoldSlice(seg.text, seg.folded, city.start, city.start + city.text.length)),
+						where: seg.where
+					}
+				: null;
+			return { rne, ville };
 		}
 	}
-	return null;
+	return { rne: null, ville: null };
 }
 
 /** The intra-EU VAT number (FR + key + SIREN, or another EU number after a VAT label). */
@@ -449,7 +473,7 @@ export function extractAdmin(doc: QuoteDocument, table: WorksTable): AdminFields
 	const { form, sole } = readLegalForm(doc, skip);
 	const siret = readSiret(doc, skip);
 	const { rcs, ville } = readRcs(doc, skip);
-	const rne = readRne(doc, skip);
+	const { rne, ville: rneVille } = readRne(doc, skip);
 	const block = clientBlock(doc, skip);
 	const client = block ? readClient(block) : { civilite: null, prenom: null, nom: null, adresse: null };
 	const company = readCompany(doc, skip, block);
@@ -509,7 +533,7 @@ export function extractAdmin(doc: QuoteDocument, table: WorksTable): AdminFields
 		capital: readCapital(doc, skip),
 		siret,
 		rcs,
-		rcs_ville: ville,
+		rcs_ville: ville ?? rneVille,
 		rne,
 		numero_tva: readVatNumber(doc, skip),
 		pro_adresse: company.pro_adresse,

@@ -1,5 +1,5 @@
 import type { GesteFamily } from './geste-types.ts';
-import { cleanSpaces, fold, parseNumber } from './normalise.ts';
+import { cleanSpaces, fold, foldWithMap, parseNumber, unfoldSlice } from './normalise.ts';
 import type { GesteType, GesteValue, LineItem, Provenance } from './types.ts';
 
 /**
@@ -263,24 +263,24 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'scop',
 		kind: 'number',
 		families: ['chauffage', 'pac_air_air'],
-		labels: /^scop(?: chauffage| moyen)?$/,
-		inline: [/\bscop\b\s*(?:chauffage\s*)?[:=]?\s*(\d(?:[.,]\d+)?)/]
+		labels: /^scop\b/,
+		inline: [/\bscop\b(?:[^:=]{0,25}[:=])?\s*(\d(?:[.,]\d+)?)/]
 	},
 	{
 		id: 'cop',
 		kind: 'number',
 		families: ['chauffage', 'pac_air_air', 'eau_chaude'],
-		labels: /^(?:cop(?: chauffage| nominal| ecs| selon en 16147| en 16147)?|coefficient de performance)$/,
-		inline: [/\bcop\b(?:\s*(?:chauffage|nominal|ecs|\(en 16147\)|en 16147))?\s*[:=]?\s*(\d(?:[.,]\d+)?)/]
+		labels: /^(?:cop\b|coefficient de performance)/,
+		// "COP 4,6", "COP à +7 °C : 4,8", "COP (EN 16147) = 3,1".
+		inline: [/\bcop\b(?:[^:=]{0,25}[:=])?\s*(\d(?:[.,]\d+)?)/]
 	},
 	{
 		id: 'etas',
 		kind: 'number',
 		families: ['chauffage', 'eau_chaude'],
-		labels:
-			/^(?:etas|ηs|ns|efficacite energetique saisonniere(?: \(etas\))?|efficacite saisonniere|rendement saisonnier)$/,
+		labels: /^(?:etas\b|ηs|ns$|efficacite (?:energetique )?saisonniere|rendement saisonnier)/,
 		inline: [
-			/\b(?:etas|ηs|efficacite energetique saisonniere(?: \(etas\))?)\s*[:=]?\s*(\d{2,3}(?:[.,]\d+)?)\s*%/,
+			/\b(?:etas|ηs|efficacite energetique saisonniere)\b(?:[^:=\d]{0,25}[:=])?\s*(\d{2,3}(?:[.,]\d+)?)\s*%/,
 			/\b(?:etas|ηs)\s*[:=]?\s*(\d{2,3}(?:[.,]\d+)?)/
 		]
 	},
@@ -418,22 +418,25 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'uw',
 		kind: 'number',
 		families: ['menuiserie'],
-		labels: /^(?:uw|coefficient uw|coefficient de transmission thermique uw)$/,
-		inline: [/\buw\s*[:=]?\s*(\d(?:[.,]\d+)?)/]
+		labels: /^(?:uw\b|coefficient uw|coefficient de transmission thermique(?: surfacique)? uw)/,
+		inline: [/\buw\b[^:=\d]{0,12}[:=]?\s*(\d(?:[.,]\d+)?)/]
 	},
 	{
 		id: 'sw',
 		kind: 'number',
 		families: ['menuiserie'],
-		labels: /^(?:sw|facteur solaire(?: sw)?|facteur de transmission solaire(?: sw)?)$/,
-		inline: [/\bsw\s*[:=]?\s*(\d?[.,]\d+|\d)/, /\bfacteur solaire\s*[:=]?\s*(\d?[.,]\d+)/]
+		labels: /^(?:sw\b|facteur solaire|facteur de transmission solaire)/,
+		inline: [
+			/\bsw\b[^:=\d]{0,12}[:=]?\s*(\d?[.,]\d+|\d)/,
+			/\bfacteur solaire[^:=\d]{0,12}[:=]?\s*(\d?[.,]\d+)/
+		]
 	},
 	{
 		id: 'ud',
 		kind: 'number',
 		families: ['menuiserie'],
-		labels: /^(?:ud|coefficient ud)$/,
-		inline: [/\bud\s*[:=]?\s*(\d(?:[.,]\d+)?)/]
+		labels: /^(?:ud\b|coefficient ud)/,
+		inline: [/\bud\b[^:=\d]{0,12}[:=]?\s*(\d(?:[.,]\d+)?)/]
 	},
 	{
 		id: 'delta_r',
@@ -580,13 +583,20 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'marque',
 		kind: 'text',
 		labels:
-			/^(?:marque|fabricant|constructeur)(?: de l'isolant| de l'equipement| du produit| de l'appareil| du materiel| du ballon| de la menuiserie| de l'isolation| commerciale| de la pac| du poele| de la chaudiere)?$/
+			/^(?:marque|fabricant|constructeur)(?: de l'isolant| de l'equipement| du produit| de l'appareil| du materiel| du ballon| de la menuiserie| de l'isolation| commerciale| de la pac| du poele| de la chaudiere)?$/,
+		// "Marque Menuis+, modèle Clair 70" without a colon.
+		inline: [
+			/\b(?:marque|fabricant)\s+([^\s,;|:][^,;|:]*?)(?=\s*(?:,|;|\||$|\bmodele\b|\breference\b|\bref\b))/
+		],
+		fromTitle: false
 	},
 	{
 		id: 'reference',
 		kind: 'text',
 		labels:
-			/^(?:ref|reference|modele|gamme|type de produit|designation commerciale|reference commerciale|reference produit|produit)\.?(?: de l'isolant| du produit| de l'equipement| commerciale| du modele| fabricant| de la pac| de l'appareil)?$/
+			/^(?:ref|reference|modele|gamme|type de produit|designation commerciale|reference commerciale|reference produit|produit)\.?(?: de l'isolant| du produit| de l'equipement| commerciale| du modele| fabricant| de la pac| de l'appareil)?$/,
+		inline: [/\b(?:modele|reference|ref\.)\s+([^\s,;|:][^,;|:]*?)(?=\s*(?:,|;|\||$))/],
+		fromTitle: false
 	}
 ];
 
@@ -604,8 +614,17 @@ const SEPARATORS =
 /** Whether a chunk is a complete "label : value" (a new line may then start a new chunk). */
 function isComplete(chunk: string): boolean {
 	const m = chunk.match(/^[^:=]{1,60}?\s*[:=]\s*(.*)$/);
-	return m !== null && m[1]!.trim() !== '';
+	// "Caisson : marque" waits for the brand on the next line.
+	return (
+		m !== null &&
+		m[1]!.trim() !== '' &&
+		!/^(?:marque|r[ée]f(?:[ée]rence)?\.?|mod[èe]le|nombre|nb)$/i.test(m[1]!.trim())
+	);
 }
+
+/** Words that open a new technical field when a line starts with them ("Épaisseur 320 mm"). */
+const FIELD_START =
+	/^(?:marque|fabricant|r[ée]f[ée]rence|r[ée]f\.|mod[èe]le|[ée]paisseur|surface|r[ée]sistance|r\s?=|uw|sw|ud|etas|ηs|cop|scop|puissance|volume|capacit[ée]|profil|classe|type|nombre|emplacement|localisation|vitrage|pose|position|mat[ée]riau|fluide|r[ée]gime|combustible|certificat|acermi|norme|label|rendement|[ée]missions?|silo|contenance|appoint|caisson|bouches?|entr[ée]es? d'air)\b/i;
 
 /** Cuts a line item's designation into label/value chunks (the first line is the title). */
 export function chunkDescription(item: LineItem): Chunk[] {
@@ -628,7 +647,9 @@ export function chunkDescription(item: LineItem): Chunk[] {
 		const startsLabel = /^[^:=]{1,60}?\s*[:=]\s*\S/.test(firstChunk);
 		// A wrapped line goes on in lower case ("nominale : 11 kW"); a new field starts with a capital.
 		const capital = /^\p{Lu}/u.test(text);
-		if (last.title || (startsLabel && (capital || isComplete(lastChunk)))) {
+		const fieldStart =
+			capital && FIELD_START.test(text) && (isComplete(lastChunk) || !/[:=]\s*$/.test(last.text));
+		if (last.title || (startsLabel && (capital || isComplete(lastChunk))) || fieldStart) {
 			logical.push({ text, where, title: false });
 		} else if (/[a-zà-ÿ]-$/i.test(last.text) && /^[a-zà-ÿ]/.test(text)) {
 			last.text += text;
@@ -696,11 +717,16 @@ export function readGesteValues(
 		if (values[field.id] || !field.inline) continue;
 		for (const chunk of chunks) {
 			if (chunk.title && field.fromTitle === false) continue;
-			const text = fold(chunk.label ? `${chunk.label} : ${chunk.value}` : chunk.value);
+			const printed = chunk.label ? `${chunk.label} : ${chunk.value}` : chunk.value;
+			const folded = foldWithMap(printed);
+			const text = folded.key;
 			const hit = field.inline.map((re) => text.match(re)).find((m) => m !== null);
 			if (!hit) continue;
-			const raw = hit[1] ?? hit[0];
-			const value = readValue(field, raw, text.slice((hit.index ?? 0) + hit[0].length));
+			// The value as printed (accents, case), from the folded match.
+			const start = (hit.index ?? 0) + (hit[1] !== undefined ? hit[0].indexOf(hit[1]) : 0);
+			const raw = unfoldSlice(printed, folded, start, start + (hit[1] ?? hit[0]).length);
+			const unitAfter = text.slice(start + (hit[1] ?? hit[0]).length);
+			const value = readValue(field, raw, unitAfter);
 			if (value) {
 				values[field.id] = { ...value, where: chunk.where };
 				break;
@@ -733,6 +759,8 @@ function readValue(field: GesteFieldSpec, raw: string, after = ''): Omit<GesteVa
 	if (n === null) return null;
 	let number = n;
 	const unitText = fold(text.replace(/^[^\d]*\d+(?:[.,]\d+)?/, '') || after);
+	// A value read with its unit right after it ("320" then " mm").
+
 	for (const s of field.scale ?? []) {
 		if (s.unit.test(unitText)) {
 			number = Math.round(n * s.factor * 1000) / 1000;

@@ -25,7 +25,7 @@ const TOTAL_ROW =
 const SUBTOTAL_ROW = /^(?:sous[- ]?total|total (?:lot|partie|section|poste)|report)\b/;
 /** Rows that are part of a line's description or a deduction, never a priced line of their own. */
 const NOT_ITEM_ROW =
-	/^(?:dont|soit|y compris|remise|rabais|escompte|acompte|prime|aide|deduction|a deduire|montant (?:de l'aide|de la prime)|tva\b)/;
+	/^(?:\(?[a-z0-9]{1,2}\)?\s*[:=-]\s*(?=t\.?v\.?a|taux))?(?:dont|soit|y compris|remise|rabais|escompte|acompte|prime|aide|deduction|a deduire|montant (?:de l'aide|de la prime)|tva\b)/;
 
 const SP = '[ \\u00a0\\u202f]';
 const MONEY_TAIL = new RegExp(
@@ -34,8 +34,9 @@ const MONEY_TAIL = new RegExp(
 );
 const PERCENT_TAIL = /(?:^|\s)(\d{1,2}(?:[.,]\d{1,2})?\s?%)$/;
 const UNIT_WORDS =
-	'u|u\\.|ju|lu|iu|\\|u|un\\.?|fortait|forfalt|m\\?|unite|unites|unité|unités|ens\\.?|ensemble|forfait|forf\\.?|fft|ft|m²|m2|m³|m3|ml|m\\.l\\.|m|h|hr|heures?|j|jours?|kg|l|litres?|lot|pce|pces|pièces?|pieces?|pc|pcs|paire|kw|kwc|unit'; // prettier-ignore
+	'u|u\\.|ju|lu|iu|\\|u|un\\.?|fortait|forfalt|m\\?|unite|unites|unité|unités|ens\\.?|ensemble|forfait|forf\\.?|fft|ft|m²|m2|m³|m3|ml|m\\.l\\.|m|h|hr|heures?|j|jours?|kg|l|litres?|lot|pce|pces|pièces?|pieces?|pc|pcs|paire|unit'; // prettier-ignore
 const UNIT_TAIL = new RegExp(`(?:^|\\s)(${UNIT_WORDS})$`, 'i');
+const UNIT_CELL = new RegExp(`(?:^|\\s{2,})(${UNIT_WORDS})$`, 'i');
 const QTY_UNIT_TAIL = new RegExp(`(?:^|\\s)(\\d+(?:[.,]\\d{1,3})?)\\s{0,3}(${UNIT_WORDS})$`, 'i');
 /** Quantity and unit alone at the end of a row without price: only as separate cells. */
 const QTY_UNIT_CELL = new RegExp(`\\s{2,}(\\d+(?:[.,]\\d{1,3})?)\\s{0,3}(${UNIT_WORDS})$`, 'i');
@@ -77,7 +78,8 @@ export function parsePriceTail(text: string, vatCodes: ReadonlySet<string> = new
 		let m: RegExpMatchArray | null;
 		// After the quantity only a unit may still come (unit-then-quantity columns).
 		if (hasQty) {
-			if (!hasUnit && (m = t.match(UNIT_TAIL))) {
+			// "m²  85": the unit is a cell of its own, not the end of the label ("Poêle 8 kW  1").
+			if (!hasUnit && (m = t.match(UNIT_CELL))) {
 				tokens.unshift({ kind: 'unit', text: m[1]! });
 				rest = t.slice(0, t.length - m[0].length);
 			}
@@ -112,8 +114,8 @@ export function parsePriceTail(text: string, vatCodes: ReadonlySet<string> = new
 			hasQty = true;
 		} else if (
 			vatCodes.size > 0 &&
-			tokens.length > 0 &&
-			(m = t.match(/(?:^|\s)([A-Z0-9]{1,2})$/)) &&
+			!tokens.some((k) => k.kind === 'code') &&
+			(m = t.match(tokens.length > 0 ? /(?:^|\s)([A-Z0-9]{1,2})$/ : /\s{2,}([A-Z0-9]{1,2})$/)) &&
 			vatCodes.has(m[1]!)
 		) {
 			tokens.unshift({ kind: 'code', text: m[1]! });
@@ -207,7 +209,9 @@ export interface WorksTable {
 /** Whether a row looks like the header of a works table: short cells naming three columns or more. */
 export function isHeaderRow(row: Row): boolean {
 	const key = row.key;
-	if (key.length > 140 || /\d{2,}[.,]\d{2}/.test(key) || /\p{L}{3,}[.,;] \p{L}/u.test(key)) return false;
+	if (key.length > 140 || /\d{2,}[.,]\d{2}/.test(key)) return false;
+	// A sentence ("… travaux. Le montant …") is a paragraph, not a header, unless cut in cells.
+	if (row.segments.length < 3 && /\p{L}{3,}[.;] \p{L}/u.test(key)) return false;
 	let count = 0;
 	for (const re of Object.values(HEADER_WORDS)) if (re.test(key)) count++;
 	const words = key.split(/\s+/).length;
@@ -304,11 +308,11 @@ export function readWorksTable(
 			(!numbered && /[:=]$/.test(headKey));
 		// After the totals only rows that clearly are priced lines (detail pages) are read.
 		const strongItem =
-			numbered ||
+			(!isNotItem && numbered) ||
 			(tail.hasMoney && (tail.prix_unitaire_ht !== null || hasQtyUnit) && /\p{L}{3,}/u.test(tail.head));
 		if (afterTotals && !strongItem) {
 			if (current && !tail.hasMoney) {
-				current.description = `${current.description}\n${cleanSpaces(text)}`;
+				current.description = `${current.description}\n${cellText(row)}`;
 				current.lines.push(where);
 				tableRows.add(i);
 			} else flush();
@@ -361,7 +365,7 @@ export function readWorksTable(
 			continue;
 		}
 		if (current) {
-			current.description = `${current.description}\n${cleanSpaces(text)}`;
+			current.description = `${current.description}\n${cellText(row)}`;
 			current.lines.push(where);
 			tableRows.add(i);
 		}
@@ -437,6 +441,14 @@ export function normaliseUnit(unit: string | null): string | null {
 	if (/^m[?2]$/i.test(u)) return 'm²';
 	if (/^m3$/i.test(u)) return 'm³';
 	return u;
+}
+
+/** A description row as text, its cells kept apart by " | " (a field separator). */
+function cellText(row: Row): string {
+	return row.segments
+		.map((s) => cleanSpaces(s.text))
+		.filter((t) => t !== '' && t !== '|')
+		.join(' | ');
 }
 
 function pricesOf(tail: PriceTail, taux: number | null) {

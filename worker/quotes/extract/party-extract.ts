@@ -68,7 +68,30 @@ export function clientBlock(doc: QuoteDocument, skipRows: ReadonlySet<number>): 
 		}
 		if (lines.length > 0) return { anchor: hit.seg, lines };
 	}
+	// No "Client" label: a block that starts with a civility ("Madame Marie Durand") is the client.
+	const firstPage = doc.pages[0];
+	for (const row of doc.rows) {
+		if (row.page !== firstPage || row.index > 40) break;
+		if (skipRows.has(row.index)) continue;
+		const seg = row.segments.find((s) => startsWithCivility(s.text));
+		if (!seg) continue;
+		const lines: Segment[] = [seg];
+		for (let i = row.index + 1; i < doc.rows.length && lines.length < 6; i++) {
+			const next = doc.rows[i]!;
+			const s = next.segments.find((c) => c.side === seg.side && c.part === seg.part);
+			if (!s || next.page !== seg.page || BLOCK_END.test(s.key)) break;
+			lines.push(s);
+		}
+		return { anchor: seg, lines };
+	}
 	return null;
+}
+
+/** Whether a cell starts with a civility and a capitalised name ("M. Paul Dubreuil", "Madame DURAND"). */
+export function startsWithCivility(text: string): boolean {
+	return /^(?:M\.|Mme\.?|Mlle\.?|Mr\.?|Monsieur|Madame|Mademoiselle|Mrs?\.?)(?:\s+et\s+(?:M\.|Mme\.?|Madame|Monsieur))?\s+\p{Lu}/u.test(
+		text.trim()
+	);
 }
 
 /** Civility, first name and surname read from a client name line. */
@@ -168,9 +191,28 @@ export function readAddress(lines: Segment[]): Found<string> | null {
 		streets.unshift(l);
 	}
 	const pc = lines[pcIndex]!;
-	const pcText = cleanSpaces(untilSeparator(pc.text));
-	const parts = [...streets.map((s) => cleanSpaces(s.text.replace(/[,\s]+$/, ''))), pcText];
-	return { value: parts.join(', '), where: (streets[0] ?? pc).where };
+	// "Entreprise individuelle - 17 rue Faidherbe - 59800 Lille": keep the street and the city parts.
+	const parts = pc.text
+		.split(/\s+[-–—|]\s+|,\s+|\s{2,}/)
+		.map((p) => p.trim())
+		// "8, avenue Jean Jaurès": a house number stays with its street.
+		.reduce<string[]>((acc, p) => {
+			const last = acc[acc.length - 1];
+			if (last !== undefined && /^\d+\s?(?:bis|ter|[a-d])?$/i.test(last))
+				acc[acc.length - 1] = `${last}, ${p}`;
+			else acc.push(p);
+			return acc;
+		}, []);
+	const pcPart = parts.findIndex((p) => POSTCODE_CITY.test(p));
+	if (pcPart > 0 && streets.length === 0) {
+		const before = parts[pcPart - 1]!;
+		if (/^\d/.test(before) || STREET_WORDS.test(fold(before))) {
+			return { value: `${cleanSpaces(before)}, ${cleanSpaces(parts[pcPart]!)}`, where: pc.where };
+		}
+	}
+	const pcText = cleanSpaces(pcPart >= 0 ? parts[pcPart]! : untilSeparator(pc.text));
+	const joined = [...streets.map((s) => cleanSpaces(s.text.replace(/[,\s]+$/, ''))), pcText];
+	return { value: joined.join(', '), where: (streets[0] ?? pc).where };
 }
 
 /** What the client block holds. */
@@ -250,7 +292,9 @@ export function readCompany(
 	skipRows: ReadonlySet<number>,
 	client: PartyBlock | null
 ): CompanyFields {
-	const clientRows = new Set(client ? [client.anchor.row, ...client.lines.map((l) => l.row)] : []);
+	// The client's cells are skipped, not their whole rows: a two-column header shares them.
+	const cellKey = (s: Segment) => `${s.row}:${s.part}`;
+	const clientCells = new Set(client ? [client.anchor, ...client.lines].map(cellKey) : []);
 	let name: Segment | null = null;
 	let nameText: string | null = null;
 	const labelled = findLabels(doc, ADMIN_LABELS.raison_sociale, {
@@ -259,6 +303,8 @@ export function readCompany(
 	}).find(
 		(h) =>
 			/^\s*$/.test(h.seg.key.slice(0, h.seg.key.indexOf(h.label))) &&
+			// "Entreprise : X", not "Entreprise individuelle".
+			/^\s*:/.test(h.seg.key.slice(h.seg.key.indexOf(h.label) + h.label.length)) &&
 			/\p{L}{2,}/u.test(h.value) &&
 			h.value.length < 80 &&
 			!/^(?:s'engage|est|se reserve|pourra|dont)/.test(fold(h.value))
@@ -271,10 +317,12 @@ export function readCompany(
 		const firstPage = doc.pages[0];
 		for (const row of doc.rows) {
 			if (row.page !== firstPage) break;
-			if (skipRows.has(row.index) || clientRows.has(row.index)) continue;
+			if (skipRows.has(row.index)) continue;
 			const seg = row.segments.find(
 				(s) =>
+					!clientCells.has(cellKey(s)) &&
 					!DOCUMENT_TITLES.some((t) => t.re.test(s.key)) &&
+					!startsWithCivility(s.text) &&
 					!NOT_A_NAME.test(s.key) &&
 					!POSTCODE_CITY.test(s.text) &&
 					!(STREET_WORDS.test(s.key) && /\d/.test(s.text)) &&
@@ -314,8 +362,8 @@ export function readCompany(
 		if (inline && POSTCODE_CITY.test(inline)) lines.push({ ...name, text: inline, key: fold(inline) });
 		for (let i = name.row + 1; i < doc.rows.length && lines.length < 4; i++) {
 			const row = doc.rows[i]!;
-			if (row.page !== name.page || clientRows.has(i)) break;
-			const seg = row.segments.find((s) => s.side === name!.side);
+			if (row.page !== name.page) break;
+			const seg = row.segments.find((s) => s.side === name!.side && !clientCells.has(cellKey(s)));
 			if (!seg) continue;
 			if (BLOCK_END.test(seg.key) || /\b(?:sarl|sas|eurl|siret|capital)\b/.test(seg.key)) break;
 			if (CONTACT.test(seg.key)) {
