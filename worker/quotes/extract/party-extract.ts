@@ -365,7 +365,19 @@ export function readCompany(
 			if (row.page !== name.page) break;
 			const seg = row.segments.find((s) => s.side === name!.side && !clientCells.has(cellKey(s)));
 			if (!seg) continue;
-			if (BLOCK_END.test(seg.key) || /\b(?:sarl|sas|eurl|siret|capital)\b/.test(seg.key)) break;
+			if (BLOCK_END.test(seg.key)) break;
+			// "SARL au capital de 20 000 € - 3 rue du Port - 13002 Marseille": the address is a part of it.
+			if (/\b(?:sarl|sas|sasu|eurl|ei|siret|capital)\b/.test(seg.key)) {
+				const parts = seg.text.split(/\s+[-–—|]\s+/);
+				const pc = parts.findIndex((p) => POSTCODE_CITY.test(p.trim()));
+				if (pc > 0)
+					lines.push({
+						...seg,
+						text: parts.slice(pc - 1, pc + 1).join(' - '),
+						key: fold(parts.slice(pc - 1, pc + 1).join(' - '))
+					});
+				break;
+			}
 			if (CONTACT.test(seg.key)) {
 				// "12 rue X – Tél. 02…": keep what comes before the contact.
 				const before = seg.text.split(/\s+[–—|-]\s+(?=t[ée]l|fax|e-?mail|courriel)/i)[0]!;

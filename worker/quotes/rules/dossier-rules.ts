@@ -118,7 +118,7 @@ export function closeEnough(a: string, b: string): boolean {
 
 /** Same address: same postcode and house number and close street words, else close as a whole. */
 export function sameAddress(a: string, b: string): boolean {
-	if (closeEnough(a, b)) return true;
+	if (a === b) return true;
 	const parts = (t: string) => ({
 		postcode: t.match(/\b\d{5}\b/)?.[0] ?? null,
 		number:
@@ -136,7 +136,9 @@ export function sameAddress(a: string, b: string): boolean {
 	});
 	const x = parts(a);
 	const y = parts(b);
-	if (!x.postcode || x.postcode !== y.postcode || x.number !== y.number || x.street.size === 0) return false;
+	// Another house number or postcode is another address, however close the rest reads.
+	if (x.number !== y.number || (x.postcode && y.postcode && x.postcode !== y.postcode)) return false;
+	if (!x.postcode || !y.postcode || x.street.size === 0) return closeEnough(a, b);
 	const common = [...x.street].filter((w) => y.street.has(w)).length;
 	return common / Math.max(x.street.size, y.street.size) >= 0.6;
 }

@@ -59,10 +59,9 @@ export function runRules(ex: Extraction, ctx: RuleContext = {}): RuleOutcome {
 	for (const w of ctx.readWarnings ?? []) {
 		if (!RULES.has(w.code)) continue;
 		const pages =
-			w.pages && w.pages.length > 0
-				? `Page${w.pages.length > 1 ? 's' : ''} ${w.pages.join(', ')}.`
-				: undefined;
-		errors.push(makeError(w.code, { detail: pages, value: w.message }));
+			w.pages && w.pages.length > 0 ? `Page${w.pages.length > 1 ? 's' : ''} ${w.pages.join(', ')}.` : '';
+		const detail = [w.message, pages].filter(Boolean).join(' ');
+		errors.push(makeError(w.code, { detail: detail || undefined }));
 	}
 
 	// File type: without any energy-renovation geste, nothing else is checked (MDSO).
