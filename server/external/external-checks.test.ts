@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HAS_CORPUS, loadManifest } from '../llm/testing/corpus.ts';
+import { toCompanyAnswer, toRgeAnswer } from './external-sources.ts';
 import { loadExternalConfig, type ExternalConfig } from './external-config.ts';
 import { createExternalChecks, NOT_CHECKED } from './external-checks.ts';
 import {
@@ -221,6 +222,78 @@ describe('loadExternalConfig', () => {
 		});
 		expect(() => loadExternalConfig({ RECHERCHE_ENTREPRISES_BASE_URL: 'ftp://x' })).toThrow(
 			/RECHERCHE_ENTREPRISES_BASE_URL/
+		);
+	});
+});
+
+describe('answers for the rules (ports RgeSource / CompanySource)', () => {
+	it('maps lookups to valide / invalide / non_verifie, a malformed SIRET being non_verifie', () => {
+		const record = {
+			siret: P1,
+			id: '41234-91234560000015-2024-02-01',
+			codeQualification: '41234',
+			nomQualification: null,
+			nomCertificat: 'QualiPAC',
+			domaines: ['Pompe à chaleur : chauffage'],
+			metaDomaine: null,
+			organisme: null,
+			dateDebut: '2024-02-01',
+			dateFin: '2027-01-31',
+			nomEntreprise: null,
+			particulier: null
+		};
+		const at = '2025-03-14T10:00:00.000Z';
+		expect(
+			toRgeAnswer({ status: 'ok', siret: P1, records: [record], source: 'ademe', checkedAt: at })
+		).toStrictEqual({
+			status: 'valide',
+			qualifications: [
+				{
+					siret: P1,
+					domaine: ['Pompe à chaleur : chauffage'],
+					_id: '41234-91234560000015-2024-02-01',
+					code_qualification: '41234',
+					nom_certificat: 'QualiPAC',
+					date_debut: '2024-02-01',
+					date_fin: '2027-01-31'
+				}
+			]
+		});
+		expect(toRgeAnswer({ status: 'ok', siret: P1, records: [], source: 'ademe', checkedAt: at }).status).toBe(
+			'invalide'
+		);
+		expect(toRgeAnswer({ status: 'siret_invalide', siret: '987654308', message: 'SIREN' })).toStrictEqual({
+			status: 'non_verifie',
+			qualifications: [],
+			reason: 'SIREN'
+		});
+		const company = {
+			siret: P1,
+			siren: '912345600',
+			nom: null,
+			natureJuridique: null,
+			etablissementActif: true,
+			uniteLegaleActive: true,
+			source: 'recherche-entreprises' as const,
+			checkedAt: at
+		};
+		expect(toCompanyAnswer({ ...company, status: 'actif' })).toStrictEqual({
+			status: 'valide',
+			etat: 'etablissement_actif'
+		});
+		expect(toCompanyAnswer({ ...company, status: 'ferme' })).toMatchObject({
+			status: 'invalide',
+			etat: 'ferme'
+		});
+		expect(toCompanyAnswer({ ...company, status: 'introuvable' })).toMatchObject({
+			status: 'invalide',
+			etat: 'introuvable'
+		});
+		expect(toCompanyAnswer({ status: 'non_verifie', siret: P1, message: NOT_CHECKED.company })).toStrictEqual(
+			{
+				status: 'non_verifie',
+				reason: NOT_CHECKED.company
+			}
 		);
 	});
 });

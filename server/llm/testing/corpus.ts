@@ -79,6 +79,9 @@ export function textQuotes(): ManifestEntry[] {
 	);
 }
 
+/** Scanned quotes whose OCR takes a few seconds only (a phone photo, a garbled text layer). */
+export const QUICK_OCR_QUOTES = ['Q19', 'Q24'];
+
 /** Absolute path of an entry's file. */
 export function corpusPath(entry: ManifestEntry): string {
 	return join(CORPUS_DIR, entry.file ?? '');
