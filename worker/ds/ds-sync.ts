@@ -66,7 +66,7 @@ export interface DsSyncOptions {
 	/** A limiter shared with other runs of the same token (overrides `requestsPerMinute`). */
 	rateLimiter?: RateLimiter;
 	retry?: Partial<RetryPolicy>;
-	/** Dossiers written to Grist per batch (default 500): fewer round trips, bounded memory. */
+	/** Dossiers written to Grist per batch (default 250): fewer round trips, bounded memory. */
 	writeBatchSize?: number;
 	/** Write each run into `Passerelle_syncs` (default true). */
 	recordRuns?: boolean;
@@ -362,7 +362,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				: `Synchronisation incrémentale : dossiers modifiés depuis le ${previous!.updatedSinceAnchor}.`
 		);
 		// Pages are written in batches (fewer Grist round trips) while the next page is fetched.
-		const batchSize = options.writeBatchSize ?? 500;
+		const batchSize = options.writeBatchSize ?? 250;
 		let batch: DsDossier[] = [];
 		const flush = async () => {
 			const out = batch;

@@ -105,3 +105,20 @@ export function createHttpProxyTransport(
 		}
 	};
 }
+
+/**
+ * A transport that waits for `limiter` before each call: the server wraps its token-holding
+ * transport with `sharedRateLimiter(<token fingerprint>)` so that every widget and job using one
+ * DS token stays under DS's per-token limit together.
+ */
+export function rateLimitedTransport(
+	transport: DsTransport,
+	limiter: { take(signal?: AbortSignal): Promise<void> }
+): DsTransport {
+	return {
+		async request<T>(query: string, variables: Record<string, unknown>, options: DsRequestOptions = {}) {
+			await limiter.take(options.signal);
+			return transport.request<T>(query, variables, options);
+		}
+	};
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest';
+import { dossierCells } from './dossier-rows.ts';
+import type { DsDossier } from './ds-types.ts';
+
+const dossier: DsDossier = {
+	id: 'RG9zc2llci0xMjM=',
+	number: 123,
+	state: 'accepte',
+	archived: true,
+	prefilled: false,
+	deposeParUnTiers: true,
+	connectionUsager: 'france_connect',
+	dateDepot: '2026-03-02T10:00:00+01:00',
+	datePassageEnConstruction: '2026-03-02T10:00:00+01:00',
+	datePassageEnInstruction: '2026-03-05T09:30:00+01:00',
+	dateTraitement: '2026-04-01T16:45:00+02:00',
+	dateDerniereModification: '2026-04-01T16:45:00+02:00',
+	dateDerniereModificationChamps: '2026-03-02T10:00:00+01:00',
+	dateDerniereModificationAnnotations: '2026-03-20T08:00:00+01:00',
+	dateExpiration: null,
+	dateSuppressionParUsager: null,
+	dateSuppressionParAdministration: null,
+	dateDerniereCorrectionEnAttente: null,
+	datePrevisionnelleDecisionSVASVR: '2026-05-02',
+	motivation: 'Dossier complet.',
+	nomMandataire: 'Martin',
+	prenomMandataire: 'Léa',
+	usager: { email: 'contact@acme.fr' },
+	groupeInstructeur: { number: 3, label: 'Auvergne-Rhône-Alpes' },
+	labels: [{ name: 'Urgent' }, { name: 'Complet' }],
+	instructeurs: [{ email: 'a@gouv.fr' }, { email: 'b@gouv.fr' }],
+	demarche: { number: 42, revision: { id: 'UHJvY2VkdXJlUmV2aXNpb24tOQ==' } },
+	demandeur: {
+		__typename: 'PersonneMorale',
+		siret: '01234567890123',
+		naf: '62.01Z',
+		libelleNaf: 'Programmation informatique',
+		address: { label: '1 rue de la Paix 75002 Paris' },
+		entreprise: { raisonSociale: 'ACME' },
+		association: null
+	},
+	champs: [],
+	annotations: []
+};
+
+describe('dossier-level cells', () => {
+	test('a legal-entity dossier maps to typed cells, deletion flags cleared', () => {
+		expect(dossierCells(dossier)).toStrictEqual({
+			numero: 123,
+			dossier_id: 'RG9zc2llci0xMjM=',
+			etat: 'accepte',
+			archive: true,
+			prerempli: false,
+			depose_par_un_tiers: true,
+			mandataire_nom: 'Martin',
+			mandataire_prenom: 'Léa',
+			connexion_usager: 'france_connect',
+			usager_email: 'contact@acme.fr',
+			demandeur_type: 'Personne morale',
+			demandeur_civilite: null,
+			demandeur_nom: null,
+			demandeur_prenom: null,
+			demandeur_email: null,
+			demandeur_siret: '01234567890123',
+			demandeur_raison_sociale: 'ACME',
+			demandeur_naf: '62.01Z',
+			demandeur_libelle_naf: 'Programmation informatique',
+			demandeur_adresse: '1 rue de la Paix 75002 Paris',
+			groupe_instructeur: 'Auvergne-Rhône-Alpes',
+			groupe_instructeur_numero: 3,
+			etiquettes: ['L', 'Urgent', 'Complet'],
+			suivi_par: 'a@gouv.fr, b@gouv.fr',
+			motivation: 'Dossier complet.',
+			revision_id: 'UHJvY2VkdXJlUmV2aXNpb24tOQ==',
+			date_depot: 1_772_442_000,
+			date_passage_en_construction: 1_772_442_000,
+			date_passage_en_instruction: 1_772_699_400,
+			date_traitement: 1_775_054_700,
+			date_derniere_modification: 1_775_054_700,
+			date_derniere_modification_champs: 1_772_442_000,
+			date_derniere_modification_annotations: 1_773_990_000,
+			date_expiration: null,
+			date_suppression_par_usager: null,
+			date_suppression_par_administration: null,
+			date_derniere_correction_en_attente: null,
+			date_previsionnelle_decision_sva_svr: 1_777_680_000,
+			supprime: false,
+			date_suppression: null,
+			motif_suppression: null,
+			en_attente_suppression: false
+		});
+	});
+});
