@@ -22,3 +22,18 @@ export function isGeneralTerms(text: string): boolean {
 	if (TITLE.test(head) && (articles >= 1 || legal >= 1 || text.length > 1500)) return true;
 	return articles >= 3 || (articles >= 2 && legal >= 2);
 }
+
+const OPENING = /^\s*(conditions\s+g[ée]n[ée]rales|c\.?g\.?v\.?\b|(article|art\.)\s*\d+\s*[-–—:.])/iu;
+
+/**
+ * True when the first lines of a page open general terms of sale: its title, or a numbered
+ * article. Used on the head band of a scanned page to skip OCR of the rest.
+ */
+export function opensGeneralTerms(headText: string): boolean {
+	const lines = headText
+		.split('\n')
+		.map((l) => l.trim())
+		.filter((l) => /[\p{L}\p{N}]{3}/u.test(l));
+	if (QUOTE_TOTALS.test(headText) || (headText.match(AMOUNT) ?? []).length >= 2) return false;
+	return lines.slice(0, 3).some((l) => OPENING.test(l));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readQuote } from './read-quote.ts';
-import { rotateGray, uprightScore } from './gray-image.ts';
+import { rotateGray, textDirection, uprightScore } from './gray-image.ts';
 import type { GrayImage, OcrOutput, ReadProgress, ReaderPorts } from './read-types.ts';
 import { PasserelleError } from '#widget/errors.ts';
 
@@ -46,8 +46,14 @@ const WORDS: OcrOutput = {
 	]
 };
 
-/** Ports with no pdf.js behind them; the OCR reads well only upright pages. */
-function ports(image: GrayImage, seen: GrayImage[] = []): ReaderPorts {
+const JUNK: OcrOutput = { text: 'ıı ıı ıı ıı ıı ıı ıı ıı ıı ıı ıı ıı', confidence: 30, lines: [] };
+const NOTHING: OcrOutput = { text: '', confidence: 90, lines: [] };
+
+/**
+ * Ports with no pdf.js behind them. The OCR reads junk unless the text is upright; a page is read
+ * as a head band then the rest: the head gives `head`, the rest gives nothing.
+ */
+function ports(image: GrayImage, seen: GrayImage[] = [], head: OcrOutput = WORDS): ReaderPorts {
 	return {
 		pdfjs: {
 			getDocument: () => ({
@@ -61,8 +67,9 @@ function ports(image: GrayImage, seen: GrayImage[] = []): ReaderPorts {
 			concurrency: 1,
 			async recognize(img) {
 				seen.push(img);
-				const upright = img.height > img.width && uprightScore(img) > 1;
-				return upright ? WORDS : { text: 'ıı ıı', confidence: 30, lines: [] };
+				const upright = textDirection(img).direction === 'horizontal' && uprightScore(img) > 1;
+				if (!upright) return JUNK;
+				return img.height < 300 ? head : NOTHING;
 			}
 		}
 	};
@@ -188,21 +195,46 @@ describe('readQuote: images', () => {
 		]);
 	});
 
-	it('turns a quarter-turned photo upright with a single OCR pass', async () => {
+	it('turns a quarter-turned photo upright, reading it once (head band, then the rest)', async () => {
 		const seen: GrayImage[] = [];
 		const result = await readQuote(
 			{ bytes: PNG, name: 'photo.png' },
 			ports(rotateGray(fakeScan(), 90), seen)
 		);
 		expect(result.pages[0]?.rotation).toBe(270);
-		expect(seen).toHaveLength(1);
+		expect(seen.map((img) => img.width)).toStrictEqual([600, 600]);
+		expect(seen.reduce((h, img) => h + img.height, 0)).toBe(800);
 	});
 
-	it('tries the other way round when the first reading is poor', async () => {
+	it('turns an upside-down photo upright', async () => {
 		const seen: GrayImage[] = [];
-		const p = ports(rotateGray(fakeScan(), 180), seen);
-		const result = await readQuote({ bytes: PNG, name: 'photo.png' }, p);
+		const result = await readQuote(
+			{ bytes: PNG, name: 'photo.png' },
+			ports(rotateGray(fakeScan(), 180), seen)
+		);
 		expect(result.pages[0]?.rotation).toBe(180);
-		expect(seen.length).toBeLessThanOrEqual(2);
+		expect(seen).toHaveLength(2);
+	});
+
+	it('stops after the head band of a page that opens general terms of sale', async () => {
+		const seen: GrayImage[] = [];
+		const terms: OcrOutput = {
+			text: 'Conditions générales de vente\nArticle 1 – Objet\n',
+			confidence: 93,
+			lines: [
+				{
+					confidence: 93,
+					words: [{ text: 'Conditions générales de vente', confidence: 93, x0: 50, y0: 40, x1: 400, y1: 60 }]
+				},
+				{
+					confidence: 93,
+					words: [{ text: 'Article 1 – Objet', confidence: 93, x0: 50, y0: 70, x1: 200, y1: 90 }]
+				}
+			]
+		};
+		const result = await readQuote({ bytes: PNG, name: 'cgv.png' }, ports(fakeScan(), seen, terms));
+		expect(result.pages[0]).toMatchObject({ source: 'ocr', cgv: true, ocrPartial: true });
+		expect(result.pages[0]?.text).toBe('Conditions générales de vente\nArticle 1 – Objet');
+		expect(seen).toHaveLength(1);
 	});
 });

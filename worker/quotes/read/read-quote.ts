@@ -190,8 +190,9 @@ async function readImage(
 		text,
 		lines,
 		rotation: ocr.rotation,
-		cgv: isGeneralTerms(text),
-		ocrConfidence: Math.round(ocr.output.confidence)
+		cgv: ocr.partial || isGeneralTerms(text),
+		ocrConfidence: Math.round(ocr.output.confidence),
+		...(ocr.partial ? { ocrPartial: true } : {})
 	};
 	return { format: 'image', pageCount: 1, ocrPages: page.source === 'ocr' ? 1 : 0, pages: [page], warnings };
 }
@@ -441,8 +442,9 @@ async function ocrJob(
 		text,
 		lines,
 		rotation: ((baseRotation + ocr.rotation) % 360) as Rotation,
-		cgv: isGeneralTerms(text),
+		cgv: ocr.partial || isGeneralTerms(text),
 		ocrConfidence: Math.round(ocr.output.confidence),
-		ocrDpi: Math.round(picture.sourceDpi)
+		ocrDpi: Math.round(picture.sourceDpi),
+		...(ocr.partial ? { ocrPartial: true } : {})
 	} satisfies Partial<ReadPage>);
 }

@@ -29,8 +29,10 @@ export interface ReadPage {
 	cgv: boolean;
 	/** Mean word confidence of the OCR, 0–100 (OCR pages only). */
 	ocrConfidence?: number;
-	/** Resolution of the image the OCR read, when known (a PDF scan's own dpi). */
+	/** Resolution of the scan the OCR read, when known (a PDF scan's own dpi). */
 	ocrDpi?: number;
+	/** Only the top of this scanned page was OCR'd: it opens general terms of sale (`cgv`). */
+	ocrPartial?: boolean;
 	/** French sentence for the user when the page was read with a caveat. */
 	warning?: string;
 	/** Stable code of that caveat, e.g. `x_couche_texte_inexploitable`. */

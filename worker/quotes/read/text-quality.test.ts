@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureText } from './text-quality.ts';
-import { isGeneralTerms } from './cgv-detect.ts';
+import { isGeneralTerms, opensGeneralTerms } from './cgv-detect.ts';
 
 const FRENCH =
 	"Les présentes conditions générales s'appliquent à toutes les prestations de fourniture et de pose réalisées par l'entreprise pour le compte de clients particuliers. Toute commande implique l'adhésion sans réserve du client.";
@@ -49,5 +49,25 @@ describe('isGeneralTerms', () => {
 			'DEVIS N° DV-2025-0412\n1 Fourniture PAC 9 800,00 €\nTotal HT 12 000,00 €\nTotal TTC 12 660,00 €\n• Conditions générales de vente en annexe';
 		expect(isGeneralTerms(quote)).toBe(false);
 		expect(isGeneralTerms("Pour l'entreprise  Bon pour accord\nSignature du client")).toBe(false);
+	});
+});
+
+describe('opensGeneralTerms', () => {
+	it('spots the opening of a CGV page from its first lines', () => {
+		expect(opensGeneralTerms('Conditions générales de vente\nArticle 1 – Objet\nLes présentes…')).toBe(true);
+		expect(opensGeneralTerms('Article 16 – Litiges\nLe présent contrat est soumis au droit français.')).toBe(
+			true
+		);
+		expect(opensGeneralTerms('!\n  \nCGV\nArticle 3 : prix')).toBe(true);
+	});
+
+	it('does not stop on a quote page, even one that mentions its CGV', () => {
+		expect(opensGeneralTerms("Isol'Ouest  DEVIS\n7 ZA de la Lande\n35000 Rennes  N° 2025-ISO-160")).toBe(
+			false
+		);
+		expect(opensGeneralTerms('Détail technique des travaux\n1 Volets roulants 660,00 € 2 640,00 €')).toBe(
+			false
+		);
+		expect(opensGeneralTerms('Conditions générales de vente en annexe\nTotal TTC 4 642,00 €')).toBe(false);
 	});
 });
