@@ -94,9 +94,13 @@ export function llmCacheKey(
 		.digest('hex');
 }
 
+/** Expired cache entries are deleted after this many stored answers. */
+export const PURGE_EVERY = 50;
+
 /** Creates the LLM service; with a null configuration every run answers `llm_not_configured`. */
 export function createLlmService(deps: LlmServiceDeps): LlmService {
 	const { config, store } = deps;
+	let stored = 0;
 	const now = deps.now ?? (() => new Date());
 	const log = deps.log.child({ module: 'llm' });
 	for (const provider of config?.providers ?? []) if (provider.apiKey) log.addSecretValue(provider.apiKey);
@@ -216,6 +220,11 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
 						schemaName: task.name.replace(/[^a-zA-Z0-9_-]/g, '_')
 					}
 				);
+				if (++stored % PURGE_EVERY === 0) {
+					await store
+						.purgeExpired(now())
+						.catch((error: unknown) => log.warn('Purge du cache IA impossible', { error }));
+				}
 				await store.putCached(
 					key,
 					task.name,
