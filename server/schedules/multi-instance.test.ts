@@ -155,18 +155,23 @@ describePostgres('schedules on one PostgreSQL shared by several server processes
 		);
 		await Promise.all([stop(a!), stop(b!)]);
 
-		expect(runs.length).toBeGreaterThanOrEqual(5);
-		expect(runs.map((r) => r.status)).toStrictEqual(runs.map(() => 'reussie'));
+		// Under load a fire may find the previous run still going: it is then recorded as skipped.
+		const executed = runs.filter((r) => r.status !== 'ignoree');
+		expect(executed.length).toBeGreaterThanOrEqual(3);
+		expect(executed.map((r) => [r.status, r.error_message])).toStrictEqual(
+			executed.map(() => ['reussie', null])
+		);
+		expect(runs.filter((r) => r.status === 'ignoree').every((r) => r.job_id === null)).toBe(true);
 		const fires = runs.map((r) => r.fire_time!.toISOString());
 		expect(new Set(fires).size).toBe(runs.length);
-		expect(new Set(runs.map((r) => r.job_id)).size).toBe(runs.length);
-		// Each run's handler executed exactly once, all instances together.
+		expect(new Set(executed.map((r) => r.job_id)).size).toBe(executed.length);
+		// Each executed run's handler ran exactly once, all instances together; skipped fires never ran.
 		const executions = double.doc.fetchTable(EXECUTIONS_TABLE);
 		const byRun = new Map<string, number>();
 		for (const runId of executions.run_id as string[]) byRun.set(runId, (byRun.get(runId) ?? 0) + 1);
-		expect([...byRun.keys()].sort()).toStrictEqual(runs.map((r) => r.id).sort());
-		expect([...byRun.values()]).toStrictEqual(runs.map(() => 1));
-		expect(runs.map((r) => r.attempts)).toStrictEqual(runs.map(() => 1));
+		expect([...byRun.keys()].sort()).toStrictEqual(executed.map((r) => r.id).sort());
+		expect([...byRun.values()]).toStrictEqual(executed.map(() => 1));
+		expect(executed.map((r) => r.attempts)).toStrictEqual(executed.map(() => 1));
 	});
 
 	it(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { openTestDatabase } from '../testing/pglite.ts';
 import { requestRun, saveSchedule } from './schedule-store.ts';
@@ -7,11 +7,15 @@ import { SKIPPED_MESSAGE, tickSchedules, type PendingRun } from './scheduler.ts'
 import { insertConfig } from './testing/fixtures.ts';
 
 let database: Database;
-beforeEach(async () => {
+beforeAll(async () => {
 	database = await openTestDatabase();
 });
-afterEach(async () => {
+afterAll(async () => {
 	await database.close();
+});
+// One database for the file: each test starts with no schedule and no run left by another.
+beforeEach(async () => {
+	await database.exec('DELETE FROM schedule_runs; DELETE FROM schedules;');
 });
 
 /** Walks a fake clock in steps, ticking the scheduler and finishing every run it hands out. */
