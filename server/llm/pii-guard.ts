@@ -51,7 +51,13 @@ const RULES: { kind: GuardKind; pattern: RegExp; check?: (match: string) => bool
 	{
 		kind: 'adresse',
 		pattern:
-			/(?<![\d\p{L}])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|impasse|all[ée]e|chemin|place|route|quai|square|passage|lotissement|r[ée]sidence)\s+(?:d[eu']\s?|des\s|la\s|l'|le\s)?[\p{Lu}\d]/giu
+			/(?<![\d\p{L}])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|impasse|all[ée]e|chemin|place|route|quai|square|passage|lotissement|r[ée]sidence)\s+\S[^\n]{0,30}/giu,
+		// The street name, after its particles, starts with a capital or a digit ("1 passage de
+		// gaines" is a works line). Tested without the i flag, under which \p{Lu} matches any letter.
+		check: (m) =>
+			/^\S+\s+(?:(?:du|de|des|la|le|les|aux|au)\s+)*(?:d'|d’|l'|l’)?[\p{Lu}\d]/u.test(
+				m.replace(/^\d{1,4}(?:\s?(?:bis|ter))?,?\s+/iu, '')
+			)
 	}
 ];
 

@@ -170,7 +170,8 @@ describe('anonymise', () => {
 			'Madame, Monsieur, veuillez trouver notre devis.',
 			'Mise en place de la VMC – en cours de validation – 3 rue',
 			'Référence 44000 Nantes-Atlantique (modèle)',
-			'Total 12660 EUR TTC'
+			'Total 12660 EUR TTC',
+			'1 passage de gaines en combles – 2 place de parking – 1 Cour intérieure'
 		].join('\n');
 		expect(detectPii(text)).toStrictEqual([]);
 	});

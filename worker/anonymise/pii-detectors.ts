@@ -207,7 +207,6 @@ const NAME_STOP = new Set(
 		'adresse',
 		'email',
 		'e-mail',
-		'mail',
 		'courriel',
 		'ne',
 		'né',
@@ -452,9 +451,7 @@ const STREET_TYPES = [
 	'esplanade',
 	'promenade',
 	'mont[ée]e',
-	'mail',
 	'clos',
-	'zone',
 	'za',
 	'zi',
 	'zac',
@@ -472,9 +469,17 @@ const STREET_TYPES = [
 ].join('|');
 
 const STREET_WITH_NUMBER = new RegExp(
-	String.raw`(?<![\p{L}\d.,/-])\d{1,4}(?:[ \t]?(?:bis|ter|quater|[A-Da-d])(?![\p{L}]))?,?[ \t]+(?:${STREET_TYPES})(?![\p{L}])[ \t]*[^\n]{1,70}`,
+	String.raw`(?<![\p{L}\d.,/-])\d{1,4}(?:[ \t]?(?:bis|ter|quater|[A-Da-d])(?![\p{L}]))?,?[ \t]+(?:${STREET_TYPES})(?![\p{L}])([ \t]*[^\n]{1,70})`,
 	'giu'
 );
+/**
+ * A street name starts with a capital or a digit, after its particles ("rue des Tanneurs",
+ * "av. de l'Europe", "ZA de la Lande"): "1 passage de gaines" in a works line is not an address.
+ * Checked without the case-insensitive flag, under which \p{Lu} would match any letter.
+ */
+export const STREET_NAME_START =
+	/^[ \t.]*(?:(?:du|de|des|la|le|les|aux|au)[ \t]+)*(?:d['’]|l['’])?[\p{Lu}\d]/u;
+
 const STREET_AT_LINE_START = new RegExp(
 	String.raw`^[ \t]*(?:${STREET_TYPES})(?![\p{L}])[ \t]+(?:du|de la|de l'|de l’|des|de|d'|d’|l'|l’|les|la|le)?[ \t]*\p{Lu}[^\n]{0,60}$`,
 	'gimu'
@@ -536,6 +541,7 @@ function detectAddresses(text: string): PiiSpan[] {
 	// Resume after each street's real end: a two-column header may hold two addresses on one line.
 	STREET_WITH_NUMBER.lastIndex = 0;
 	for (let m = STREET_WITH_NUMBER.exec(text); m; m = STREET_WITH_NUMBER.exec(text)) {
+		if (!STREET_NAME_START.test(m[1]!)) continue;
 		const end = streetEnd(text, m.index, m.index + m[0].length);
 		if (end > m.index) out.push(span(m.index, end, 'ADRESSE', 'street'));
 		STREET_WITH_NUMBER.lastIndex = Math.max(end, m.index + 1);
