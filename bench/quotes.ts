@@ -64,7 +64,8 @@ async function portsWith(workers: number): Promise<{ ports: ReaderPorts; close: 
 
 const textQuote = new Uint8Array(readFileSync(join(CORPUS, 'Q04.pdf')));
 const scannedPage = await pagesOf('Q17.pdf', [0]);
-const scan10 = await pagesOf('Q17.pdf', [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+// Ten full quote pages (page 2 of Q17 is CGV: its OCR stops after the head band).
+const scan10 = await pagesOf('Q17.pdf', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
 const one = await portsWith(1);
 const read = (bytes: Uint8Array, name: string, ports: ReaderPorts) => readQuote({ bytes, name }, ports);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { PDFDocument, StandardFonts, degrees, rgb } from 'pdf-lib';
 import { PasserelleError } from '#widget/errors.ts';
 import {
 	readQuote,
@@ -159,6 +159,21 @@ describe('OCR decision per page (OCR stubbed)', () => {
 		expect(result.pages.map((p) => p.source)).toStrictEqual(['empty', 'empty']);
 		expect(result.warnings).toMatchObject([{ code: 'x_pages_tronquees', pages: [1, 2] }]);
 		expect(ocr.images).toHaveLength(0);
+	});
+
+	it('draws a page it cannot extract (a scan shown with /Rotate 90) and turns it upright', async () => {
+		const source = await PDFDocument.load(bytesOf('Q17'));
+		const doc = await PDFDocument.create();
+		const [page] = await doc.copyPages(source, [0]);
+		if (!page) throw new Error('page manquante');
+		page.setRotation(degrees(90));
+		doc.addPage(page);
+		const ocr = stubOcr();
+		const ports = { ...(await nodeReaderPorts()), ocr };
+		const result = await readQuote({ bytes: await doc.save(), name: 'tourné.pdf' }, ports);
+		expect(result.pages[0]).toMatchObject({ source: 'ocr', rotation: 270, ocrDpi: 300 });
+		// Rendered at 300 dpi (landscape as displayed), then turned upright: A4 portrait pixels.
+		expect(ocr.images.map((img) => img.width)).toStrictEqual([2482, 2482]);
 	});
 
 	it('reads the page of the hybrid PDF that has text from its text layer (Q20)', async () => {

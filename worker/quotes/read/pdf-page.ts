@@ -29,7 +29,7 @@ const quarter = (degrees: number): Rotation =>
 /** The text layer of a page, as fragments on the upright page. */
 export interface PageText {
 	fragments: Fragment[];
-	/** Clockwise rotation applied to make the text upright (page /Rotate plus text direction). */
+	/** Clockwise rotation that makes the text upright on the page as displayed (/Rotate applied). */
 	rotation: Rotation;
 	/** Upright page size in points. */
 	width: number;
@@ -78,7 +78,7 @@ export async function readPageText(page: PDFPageProxy): Promise<PageText> {
 	}
 	// Stray items go below the page, one line each, in their document order.
 	strays.forEach((f, i) => fragments.push({ ...f, x: 0, y: height + (i + 1) * 20, width: f.width }));
-	return { fragments, rotation: quarter(page.rotate + 360 - dominant), width, height };
+	return { fragments, rotation: quarter(360 - dominant), width, height };
 }
 
 /** What a page draws, as far as the OCR decision is concerned. */

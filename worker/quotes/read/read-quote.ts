@@ -32,7 +32,7 @@ import { PasserelleError } from '#widget/errors.ts';
 import { buildLines, plainTextLines, type Fragment } from './text-lines.ts';
 import { measureText, type TextQuality } from './text-quality.ts';
 import { isGeneralTerms } from './cgv-detect.ts';
-import { extractScan, probePageContent, readPageText, type PageContent, type Rotation } from './pdf-page.ts';
+import { extractScan, probePageContent, readPageText, type PageContent } from './pdf-page.ts';
 import { recognizePage } from './page-ocr.ts';
 
 /** Pages read at most in one file (corpus B07 has 300). */
@@ -325,12 +325,13 @@ async function readPdf(
 					throw error;
 				}
 				if (!picture) {
+					// Nothing to give the OCR (no scan to extract, no way to draw the page here).
 					slots.release();
+					broken.push(number);
 					continue;
 				}
 				ocrQueued++;
-				const base = page.rotate;
-				const job = ocrJob(picture, base, textPage, decision.reason, name, ports, options, pageCount)
+				const job = ocrJob(picture, textPage, decision.reason, name, ports, options, pageCount)
 					.catch((error: unknown) => {
 						failure ??= error;
 					})
@@ -412,7 +413,6 @@ async function pageImage(
 
 async function ocrJob(
 	picture: Picture,
-	baseRotation: number,
 	target: ReadPage,
 	reason: 'no_text' | 'little_text' | 'junk_text',
 	name: string,
@@ -441,7 +441,7 @@ async function ocrJob(
 		source: text.trim() === '' ? 'empty' : 'ocr',
 		text,
 		lines,
-		rotation: ((baseRotation + ocr.rotation) % 360) as Rotation,
+		rotation: ocr.rotation,
 		cgv: ocr.partial || isGeneralTerms(text),
 		ocrConfidence: Math.round(ocr.output.confidence),
 		ocrDpi: Math.round(picture.sourceDpi),

@@ -23,7 +23,7 @@ export interface ReadPage {
 	source: 'text' | 'ocr' | 'empty';
 	text: string;
 	lines: TextLine[];
-	/** Clockwise rotation applied to read the page upright. */
+	/** Clockwise rotation that turns the page as displayed (its /Rotate applied) upright. */
 	rotation: 0 | 90 | 180 | 270;
 	/** True when the page only holds general terms of sale: extraction skips it. */
 	cgv: boolean;
