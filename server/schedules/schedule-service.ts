@@ -11,7 +11,7 @@ import {
 	DEFAULT_MAX_CONSECUTIVE_FAILURES,
 	type RunnerDeps
 } from './job-runner.ts';
-import { tickSchedules, type Enqueue, type TickResult } from './scheduler.ts';
+import { pruneRuns, tickSchedules, type Enqueue, type TickResult } from './scheduler.ts';
 import type { SyncJob, SyncJobHandler } from './sync-job.ts';
 
 /** pg-boss queue of sync runs. */
@@ -224,6 +224,12 @@ export async function startScheduleService(
 	};
 	const interval = setInterval(safeTick, options.tickIntervalMs ?? 15_000);
 	interval.unref();
+	const pruning = setInterval(() => {
+		pruneRuns(deps.database, now()).catch((error: unknown) =>
+			log.warn('Purge des exécutions en échec', { error })
+		);
+	}, 3_600_000);
+	pruning.unref();
 	safeTick();
 
 	const service: ScheduleService = {
@@ -235,6 +241,7 @@ export async function startScheduleService(
 			if (stopped) return;
 			stopped = true;
 			clearInterval(interval);
+			clearInterval(pruning);
 			await ticking?.catch(() => {});
 			await boss.stop({ graceful: true, timeout: 5000 });
 			if (current === service) current = undefined;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { openTestDatabase } from '../testing/pglite.ts';
 import { requestRun, saveSchedule } from './schedule-store.ts';
-import { SKIPPED_MESSAGE, tickSchedules, type PendingRun } from './scheduler.ts';
+import { pruneRuns, SKIPPED_MESSAGE, tickSchedules, type PendingRun } from './scheduler.ts';
 import { insertConfig } from './testing/fixtures.ts';
 
 let database: Database;
@@ -171,5 +171,20 @@ describe('tickSchedules with a fake clock', () => {
 			enqueue: async () => randomUUID()
 		});
 		expect(result).toStrictEqual({ fired: 0, skipped: 0, enqueued: 0 });
+	});
+
+	it('prunes finished runs after the retention, never active ones', async () => {
+		const configId = await insertConfig(database, 'docHorloge', 8);
+		const old = await requestRun(database, 'docHorloge', configId, new Date('2026-01-01T00:00:00Z'));
+		await database.query(`UPDATE schedule_runs SET status = 'reussie', finished_at = $2 WHERE id = $1`, [
+			old.id,
+			new Date('2026-01-01T00:05:00Z')
+		]);
+		const active = await requestRun(database, 'docHorloge', configId, new Date('2026-01-02T00:00:00Z'));
+		expect(await pruneRuns(database, new Date('2026-04-15T00:00:00Z'))).toBe(1);
+		const left = await database.query<{ id: string }>('SELECT id FROM schedule_runs WHERE config_id = $1', [
+			configId
+		]);
+		expect(left.map((r) => r.id)).toStrictEqual([active.id]);
 	});
 });

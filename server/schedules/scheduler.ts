@@ -161,3 +161,19 @@ export async function tickSchedules(deps: TickDeps): Promise<TickResult> {
 	}
 	return result;
 }
+
+/** Finished runs are kept this long (the tab shows the last ten; `Passerelle_syncs` keeps the history). */
+export const RUN_RETENTION_DAYS = 90;
+
+/** Deletes finished runs older than the retention; returns how many went. */
+export async function pruneRuns(
+	database: Database,
+	now: Date,
+	retentionDays = RUN_RETENTION_DAYS
+): Promise<number> {
+	const rows = await database.query(
+		`DELETE FROM schedule_runs WHERE finished_at IS NOT NULL AND finished_at < $1 RETURNING id`,
+		[new Date(now.getTime() - retentionDays * 86_400_000)]
+	);
+	return rows.length;
+}
