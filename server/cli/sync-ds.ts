@@ -141,7 +141,7 @@ function report(result: DsSyncResult, json: boolean, io: CliIo): void {
 	io.out(
 		`Synchronisation ${mode} ${status} en ${result.seconds} s : ${summary.dossiers_seen} dossier(s) lus, ${summary.rows_upserted} ligne(s) écrites, ${summary.rows_deleted} supprimée(s), ${summary.requests} requête(s) DS.`
 	);
-	for (const c of result.culprits) io.out(`Dossier n° ${c.number} non synchronisé : ${c.message}`);
+	for (const c of result.culprits) io.out(`Dossier n° ${c.number ?? '?'} non synchronisé : ${c.message}`);
 	for (const c of result.conflicts) io.out(c.message);
 }
 

@@ -1,10 +1,10 @@
 import { dsError, isDsError } from './ds-errors.ts';
 import type { DsCaller } from './ds-caller.ts';
 import {
-	DOSSIER_NUMBERS_QUERY,
+	DOSSIER_CURSOR_QUERY,
 	DOSSIER_QUERY,
 	DOSSIERS_PAGE_QUERY,
-	GROUPE_DOSSIER_NUMBERS_QUERY,
+	GROUPE_DOSSIER_CURSOR_QUERY,
 	GROUPE_DOSSIERS_PAGE_QUERY
 } from './ds-queries.ts';
 import type { DossierState, DsDossier, DsPageInfo } from './ds-types.ts';
@@ -19,7 +19,10 @@ export interface DossierPass {
 
 /** A dossier DS could not give us, reported while the run goes on. */
 export interface Culprit {
-	number: number;
+	/** Its number, read from DS's cursor (`<timestamp>;<id>`); null if the cursor is opaque. */
+	number: number | null;
+	/** The cursor just past it. */
+	cursor: string | null;
 	code: string;
 	message: string;
 }
@@ -33,8 +36,27 @@ export interface PageChunk {
 	size: number;
 }
 
-/** Page sizes tried in turn when a page fails (ds.md §2.2): DS's maximum first. */
-export const PAGE_SIZES = [100, 50, 25, 10] as const;
+/**
+ * Page sizes tried in turn on the same cursor when a page fails (ds.md §2.2): DS's maximum
+ * first, down to a single dossier, which isolates the culprit.
+ */
+export const PAGE_SIZES = [100, 50, 25, 10, 5, 2, 1] as const;
+
+/**
+ * The dossier number a DS cursor points at: DS's keyset cursors are base64url of
+ * `<timestamp>;<dossier id>`, and a dossier's id is its number. Null for any other shape.
+ */
+export function cursorDossierNumber(cursor: string | null): number | null {
+	if (!cursor) return null;
+	try {
+		const b64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
+		const text = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+		const match = /;(\d{1,12})$/.exec(text);
+		return match ? Number(match[1]) : null;
+	} catch {
+		return null;
+	}
+}
 
 /** Errors a smaller page may avoid: timeouts, 5xx, partial data, complexity. */
 const SHRINKABLE = ['ds_timeout', 'ds_server_error', 'ds_graphql'] as const;
@@ -73,7 +95,10 @@ async function fetchConnection<N>(
 		});
 	}
 	const conn = groupe ? res.data?.groupeInstructeur?.dossiers : res.data?.demarche?.dossiers;
-	if (!conn || !conn.pageInfo || (!Array.isArray(conn.nodes) && !Array.isArray(conn.edges))) {
+	if (
+		!conn?.pageInfo ||
+		(query !== DOSSIER_CURSOR_QUERY && query !== GROUPE_DOSSIER_CURSOR_QUERY && !Array.isArray(conn.nodes))
+	) {
 		throw dsError('ds_bad_response', {});
 	}
 	return conn;
@@ -89,9 +114,10 @@ export async function fetchDossier(caller: DsCaller, number: number): Promise<Ds
 
 /**
  * Pages through a listing from `after`, 100 dossiers at a time. A failing page is retried on the
- * same cursor with 50, 25, then 10 dossiers, and the size grows back after `growAfter` good pages;
- * a page of 10 that still fails is split: its dossier numbers are listed alone (a light query),
- * each dossier is fetched alone, and those that still fail are reported as culprits.
+ * same cursor with 50, 25, 10, 5, 2, then 1 dossier (each success moves on, and the size grows
+ * back after `growAfter` good pages). When a single dossier still fails, it is the culprit: the
+ * run takes the cursor just past it (a page-info-only query touches no dossier field), tries the
+ * dossier alone with `dossier(number)`, and reports it if that fails too.
  */
 export async function* pageDossiers(
 	caller: DsCaller,
@@ -104,7 +130,7 @@ export async function* pageDossiers(
 	const growAfter = options.growAfter ?? 3;
 	const groupe = pass.groupe !== null;
 	const pageQuery = groupe ? GROUPE_DOSSIERS_PAGE_QUERY : DOSSIERS_PAGE_QUERY;
-	const numbersQuery = groupe ? GROUPE_DOSSIER_NUMBERS_QUERY : DOSSIER_NUMBERS_QUERY;
+	const cursorQuery = groupe ? GROUPE_DOSSIER_CURSOR_QUERY : DOSSIER_CURSOR_QUERY;
 	let index = 0;
 	let good = 0;
 	let cursor = after;
@@ -124,13 +150,18 @@ export async function* pageDossiers(
 				index++;
 				good = 0;
 				options.log?.(
-					`Page en échec (${error.userMessage}) : nouvel essai avec ${sizes[index]} dossiers par page.`
+					`Page en échec (${error.userMessage}) : nouvel essai avec ${sizes[index]} dossier(s) par page.`
 				);
 				continue;
 			}
-			options.log?.(`Page de ${size} dossiers toujours en échec : les dossiers sont récupérés un par un.`);
-			const chunk = yield* isolate(size);
-			if (!chunk) return;
+			const chunk = await stepOver(error.code, error.userMessage);
+			yield chunk;
+			if (!chunk.endCursor || chunk.endCursor === cursor) return;
+			cursor = chunk.endCursor;
+			if (!chunk.more) return;
+			// The culprit is behind us: the rest of the page is most likely fine.
+			index = 0;
+			good = 0;
 			continue;
 		}
 		const nodes = (conn.nodes ?? []).filter((n): n is DsDossier => n !== null);
@@ -143,33 +174,31 @@ export async function* pageDossiers(
 		}
 	}
 
-	/** Lists the next `size` numbers and fetches each dossier alone; false when the listing is over. */
-	async function* isolate(size: number): AsyncGenerator<PageChunk, boolean> {
-		const light = await caller.retrying(() =>
-			fetchConnection<{ number: number }>(
-				caller,
-				numbersQuery,
-				variables(pass, demarche, size, cursor),
-				groupe
-			)
+	/** Steps over the one dossier after `cursor` that DS cannot list. */
+	async function stepOver(code: string, message: string): Promise<PageChunk & { more: boolean }> {
+		const page = await caller.retrying(() =>
+			fetchConnection<never>(caller, cursorQuery, variables(pass, demarche, 1, cursor), groupe)
 		);
-		const edges = (light.edges ?? []).filter(
-			(e): e is { cursor: string; node: { number: number } } => e !== null && e.node !== null
-		);
-		const dossiers: DsDossier[] = [];
-		const culprits: Culprit[] = [];
-		for (const edge of edges) {
+		const endCursor = page.pageInfo.endCursor;
+		const number = cursorDossierNumber(endCursor);
+		if (number !== null) {
 			try {
-				dossiers.push(await caller.retrying(() => fetchDossier(caller, edge.node.number)));
+				const dossier = await caller.retrying(() => fetchDossier(caller, number));
+				options.log?.(`Dossier n° ${number} récupéré seul.`);
+				return { dossiers: [dossier], endCursor, culprits: [], size: 1, more: page.pageInfo.hasNextPage };
 			} catch (error) {
 				if (!isDsError(error, ...SHRINKABLE, 'ds_not_found', 'ds_bad_response')) throw error;
-				culprits.push({ number: edge.node.number, code: error.code, message: error.userMessage });
-				options.log?.(`Dossier n° ${edge.node.number} ignoré : ${error.userMessage}`);
+				message = error.userMessage;
+				code = error.code;
 			}
 		}
-		const endCursor = edges.at(-1)?.cursor ?? light.pageInfo.endCursor;
-		yield { dossiers, endCursor, culprits, size: 1 };
-		if (endCursor) cursor = endCursor;
-		return edges.length > 0 && light.pageInfo.hasNextPage;
+		options.log?.(`Dossier ${number === null ? 'illisible' : `n° ${number}`} ignoré : ${message}`);
+		return {
+			dossiers: [],
+			endCursor,
+			culprits: [{ number, cursor: endCursor, code, message }],
+			size: 1,
+			more: page.pageInfo.hasNextPage
+		};
 	}
 }

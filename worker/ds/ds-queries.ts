@@ -405,9 +405,32 @@ export const GROUPE_DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 	${DOSSIER_FIELDS}
 `;
 
-/** Dossier numbers and cursors only: finds which dossier of a failing page is the culprit. */
+/** Dossier numbers only, 100 per page: the listing step of the per-dossier way (bench baseline). */
 export const DOSSIER_NUMBERS_QUERY = /* GraphQL */ `
-	query PasserelleDossierNumbers(
+	query PasserelleDossierNumbers($demarche: Int!, $first: Int!, $after: String) {
+		demarche(number: $demarche) {
+			dossiers(first: $first, after: $after) {
+				pageInfo {
+					hasNextPage
+					endCursor
+				}
+				edges {
+					cursor
+					node {
+						number
+					}
+				}
+			}
+		}
+	}
+`;
+
+/**
+ * Page info only, no dossier field: the cursor just past a dossier DS cannot serve, so the run
+ * can step over it (with `first: 1`).
+ */
+export const DOSSIER_CURSOR_QUERY = /* GraphQL */ `
+	query PasserelleDossierCursor(
 		$demarche: Int!
 		$first: Int!
 		$after: String
@@ -427,20 +450,14 @@ export const DOSSIER_NUMBERS_QUERY = /* GraphQL */ `
 					hasNextPage
 					endCursor
 				}
-				edges {
-					cursor
-					node {
-						number
-					}
-				}
 			}
 		}
 	}
 `;
 
-/** Same as DOSSIER_NUMBERS_QUERY inside one groupe instructeur. */
-export const GROUPE_DOSSIER_NUMBERS_QUERY = /* GraphQL */ `
-	query PasserelleGroupeDossierNumbers(
+/** Same as DOSSIER_CURSOR_QUERY inside one groupe instructeur. */
+export const GROUPE_DOSSIER_CURSOR_QUERY = /* GraphQL */ `
+	query PasserelleGroupeDossierCursor(
 		$groupe: Int!
 		$first: Int!
 		$after: String
@@ -459,12 +476,6 @@ export const GROUPE_DOSSIER_NUMBERS_QUERY = /* GraphQL */ `
 				pageInfo {
 					hasNextPage
 					endCursor
-				}
-				edges {
-					cursor
-					node {
-						number
-					}
 				}
 			}
 		}
@@ -564,7 +575,8 @@ export const DS_QUERY_DOCUMENTS: Readonly<Record<string, string>> = {
 	PasserelleDossiersPage: DOSSIERS_PAGE_QUERY,
 	PasserelleGroupeDossiersPage: GROUPE_DOSSIERS_PAGE_QUERY,
 	PasserelleDossierNumbers: DOSSIER_NUMBERS_QUERY,
-	PasserelleGroupeDossierNumbers: GROUPE_DOSSIER_NUMBERS_QUERY,
+	PasserelleDossierCursor: DOSSIER_CURSOR_QUERY,
+	PasserelleGroupeDossierCursor: GROUPE_DOSSIER_CURSOR_QUERY,
 	PasserelleLabelsPage: LABELS_PAGE_QUERY,
 	PasserelleDeletedDossiers: DELETED_DOSSIERS_QUERY,
 	PasserellePendingDeletedDossiers: PENDING_DELETED_DOSSIERS_QUERY,

@@ -383,14 +383,22 @@ describe('runDsSync: DS failures', () => {
 		expect(result.culprits).toStrictEqual([
 			{
 				number: 57,
+				cursor: expect.any(String),
 				code: 'ds_graphql',
 				message: expect.stringContaining('Démarches Simplifiées a renvoyé une erreur')
 			}
 		]);
+		// Halving on the same cursor narrows the failure down to dossier 57 alone.
+		const sizes = ds.calls
+			.filter((c) => c.operation === 'PasserelleDossiersPage')
+			.map((c) => c.variables.first);
+		expect(sizes).toStrictEqual([100, 50, 50, 25, 10, 5, 5, 2, 1, 1, 100]);
 		const numbers = (await table('Demarche_42_dossiers')).map((d) => d.numero);
 		expect(numbers.length).toBe(129);
 		expect(numbers.includes(57)).toBe(false);
-		expect(ds.calls.filter((c) => c.operation === 'PasserelleDossier').length).toBe(10);
+		expect(ds.calls.filter((c) => c.operation === 'PasserelleDossier').map((c) => c.variables)).toStrictEqual(
+			[{ number: 57 }]
+		);
 		expect(getState()?.updatedSinceAnchor).not.toBeNull();
 		const runs = await table('Passerelle_syncs');
 		expect(runs.map((r) => [r.statut, r.dossiers_en_erreur])).toStrictEqual([['partielle', '57']]);

@@ -296,7 +296,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 					lignes_supprimees: w.counts.deleted,
 					requetes: caller.requests,
 					pages,
-					dossiers_en_erreur: culprits.map((c) => c.number).join(', ') || null,
+					dossiers_en_erreur: culprits.map((c) => c.number ?? '?').join(', ') || null,
 					erreurs: errors.join('\n') || null
 				}
 			],
@@ -318,6 +318,8 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	};
 
 	const seen = new Set<number>();
+	// A skipped dossier whose number is unknown may be in Grist: reconciliation must not drop it.
+	let unknownCulprit = false;
 	let endCursor = mode === 'incremental' ? previous!.endCursor : null;
 	let ranPending = false;
 	let ranLabels = mode === 'full';
@@ -382,7 +384,10 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				pages++;
 				dossiersSeen += chunk.dossiers.length;
 				culprits.push(...chunk.culprits);
-				for (const c of chunk.culprits) seen.add(c.number);
+				for (const c of chunk.culprits) {
+					if (c.number === null) unknownCulprit = true;
+					else seen.add(c.number);
+				}
 				for (const d of chunk.dossiers) {
 					if (matches(d)) {
 						seen.add(d.number);
@@ -456,7 +461,11 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		}
 
 		// 7. A complete full pass knows every dossier in scope: the others are out of it.
-		if (mode === 'full') {
+		if (mode === 'full' && unknownCulprit) {
+			progress(
+				'Un dossier illisible n’a pas pu être identifié : le rapprochement est reporté à la prochaine synchronisation complète.'
+			);
+		} else if (mode === 'full') {
 			phase = 'reconcile';
 			const present = await w.readDossiers();
 			const orphans = [...present]
@@ -498,12 +507,12 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	const status = culprits.length > 0 ? 'partial' : 'success';
 	if (culprits.length > 0) {
 		progress(
-			`${culprits.length} dossier(s) n’ont pas pu être lus : ${culprits.map((c) => c.number).join(', ')}.`
+			`${culprits.length} dossier(s) n’ont pas pu être lus : ${culprits.map((c) => c.number ?? '?').join(', ')}.`
 		);
 	}
 	await recordRun(
 		status === 'success' ? 'reussie' : 'partielle',
-		culprits.map((c) => `Dossier n° ${c.number} : ${c.message}`)
+		culprits.map((c) => `Dossier n° ${c.number ?? '?'} : ${c.message}`)
 	);
 	phase = 'done';
 	progress(

@@ -64,7 +64,17 @@ export interface MemoryDs {
 }
 
 const b64 = (text: string) => btoa(text);
-const cursorOf = (key: number, n: number) => b64(JSON.stringify([key, n]));
+/** DS's keyset cursor: base64url of `<timestamp>;<dossier id>`. */
+const cursorOf = (key: number, n: number) =>
+	b64(`${new Date(key).toISOString()};${n}`)
+		.replace(/\+/g, '-')
+		.replace(/\//g, '_')
+		.replace(/=+$/, '');
+const readCursor = (cursor: string): [number, number] => {
+	const b = cursor.replace(/-/g, '+').replace(/_/g, '/');
+	const [at, n] = atob(b + '='.repeat((4 - (b.length % 4)) % 4)).split(';');
+	return [Date.parse(at!), Number(n)];
+};
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Base64 descriptor/champ id of a stable id, as DS builds it. */
@@ -181,7 +191,7 @@ export function createMemoryDs(schemaText: string, options: MemoryDsOptions = {}
 		const sorted = [...items].sort((a, b) => a.key - b.key || a.number - b.number);
 		let from = 0;
 		if (typeof args.after === 'string') {
-			const [k, n] = JSON.parse(atob(args.after)) as [number, number];
+			const [k, n] = readCursor(args.after);
 			from = sorted.findIndex((i) => i.key > k || (i.key === k && i.number > n));
 			if (from < 0) from = sorted.length;
 		}
