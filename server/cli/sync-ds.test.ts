@@ -91,11 +91,7 @@ describe('sync:ds CLI against the fake DS and the Grist double', () => {
 			'requests',
 			'seconds'
 		]);
-		expect([summary.dossiers_seen, summary.rows_deleted, summary.requests]).toStrictEqual([
-			150,
-			0,
-			1 + 2
-		]);
+		expect([summary.dossiers_seen, summary.rows_deleted, summary.requests]).toStrictEqual([150, 0, 1 + 2]);
 		expect(summary.rows_upserted).toBeGreaterThan(450);
 		expect(
 			rows(`${prefix()}_dossiers`)
