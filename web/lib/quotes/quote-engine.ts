@@ -44,11 +44,24 @@ export interface GristWriteSummary {
 	errors: number;
 }
 
-/** Writes a dossier and its quotes to Grist; must keep what agents typed (false-positive marks). */
+/** A false-positive mark as the agent set it in `Devis_erreurs`. */
+export interface FalsePositiveMark {
+	motif: string;
+	commentaire: string;
+}
+
+/**
+ * Writes a dossier and its quotes to Grist (keeping what agents typed there), and reads or sets
+ * the agents' false-positive marks, by error key.
+ */
 export interface QuoteGristOutput {
 	write(
 		dossier: { id: string; name: string; createdAt: number },
 		quotes: QuoteForGrist[],
 		dossierResult: DossierResult | null
 	): Promise<GristWriteSummary>;
+	/** Error key → the agent's mark, for every error marked "faux positif". */
+	readMarks(): Promise<Record<string, FalsePositiveMark>>;
+	/** Marks an error as a false positive with a reason, or clears the mark (`null`). */
+	setMark(errorKey: string, mark: { motif: string } | null): Promise<void>;
 }

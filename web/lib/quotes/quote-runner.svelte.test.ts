@@ -65,7 +65,9 @@ function fakeGrist() {
 			async write(dossier: { name: string }, quotes: QuoteForGrist[], dossierResult: DossierResult | null) {
 				writes.push({ dossier: dossier.name, quotes, dossierResult });
 				return { quotes: quotes.length, errors: quotes.reduce((n, q) => n + q.result.errors.length, 0) };
-			}
+			},
+			readMarks: async () => ({}),
+			setMark: async () => {}
 		}
 	};
 }

@@ -8,6 +8,7 @@ import { MAX_QUOTE_BYTES, tooLargeError } from '#worker/quotes/read/read-errors.
 import type { ReadProgress } from '#worker/quotes/read/read-types.ts';
 import type {
 	DossierResult,
+	FalsePositiveMark,
 	GristWriteSummary,
 	QuoteGristOutput,
 	QuoteReader,
@@ -85,6 +86,8 @@ export class QuoteRunner {
 	/** Grist write state by dossier id. */
 	gristWrites = $state<Record<string, GristWriteState>>({});
 	notice = $state<RunnerNotice | null>(null);
+	/** The agents' false-positive marks read from Grist, by error key. */
+	marks = $state.raw<Record<string, FalsePositiveMark>>({});
 	/** Writes each dossier to Grist as soon as its results change. */
 	autoGrist = $state(true);
 
@@ -145,6 +148,7 @@ export class QuoteRunner {
 			this.files = snapshot.files.map((f) => (interrupted.includes(f.id) ? { ...f, status: 'a_relire' } : f));
 			this.results = Object.fromEntries(snapshot.results.map((r) => [r.fileId, r]));
 			this.ready = true;
+			void this.refreshMarks();
 			if (interrupted.length > 0)
 				this.notice = {
 					level: 'info',
@@ -167,6 +171,7 @@ export class QuoteRunner {
 		this.results = {};
 		this.progress = {};
 		this.gristWrites = {};
+		this.marks = {};
 		this.notice = null;
 	}
 
@@ -229,7 +234,7 @@ export class QuoteRunner {
 			`Dossier « ${dossier.name} » : ${plural(files.length, 'fichier déposé', 'fichiers déposés')}.`
 		);
 		for (const f of files) if (!f.error) this.#startReading(f.id);
-		if (files.every((f) => f.error)) this.#afterFile(dossier.id);
+		if (files.every((f) => f.error)) await this.#afterFile(dossier.id);
 		return dossier.id;
 	}
 
@@ -343,6 +348,35 @@ export class QuoteRunner {
 		await this.#writing;
 	}
 
+	/** Reads the agents' false-positive marks from Grist again. */
+	async refreshMarks(): Promise<void> {
+		const output = this.#deps.grist();
+		if (!output) return;
+		try {
+			this.marks = await output.readMarks();
+		} catch (error) {
+			this.#fail(error, 'Lecture des faux positifs dans Grist');
+		}
+	}
+
+	/** Marks an error as a false positive with one of MDSO's reasons (or clears it), in Grist. */
+	async setMark(errorKey: string, mark: { motif: string } | null): Promise<boolean> {
+		const output = this.#deps.grist();
+		if (!output) return false;
+		try {
+			await output.setMark(errorKey, mark);
+		} catch (error) {
+			this.#fail(error, 'Marque de faux positif');
+			return false;
+		}
+		this.#deps.log?.(
+			'info',
+			mark ? `Remarque marquée faux positif (${mark.motif}).` : 'Marque de faux positif retirée.'
+		);
+		await this.refreshMarks();
+		return true;
+	}
+
 	/** Resolves when every reading started so far has ended and Grist writes are done. */
 	async idle(): Promise<void> {
 		while (this.#readings.length > 0) await Promise.allSettled([...this.#readings]);
@@ -420,13 +454,13 @@ export class QuoteRunner {
 				this.progress = rest;
 			}
 		}
-		if (this.#store === store) this.#afterFile(dossierId);
+		if (this.#store === store) await this.#afterFile(dossierId);
 	}
 
 	/** After a file settles: the dossier checks once no file of it is still being read, then Grist. */
-	#afterFile(dossierId: string): void {
+	async #afterFile(dossierId: string): Promise<void> {
 		const pending = this.filesOf(dossierId).some((f) => ACTIVE.has(f.status));
-		if (!pending) void this.#checkDossier(dossierId);
+		if (!pending) await this.#checkDossier(dossierId);
 		this.#scheduleWrite(dossierId);
 	}
 
@@ -438,12 +472,12 @@ export class QuoteRunner {
 			.map((f) => this.resultOf(f.id))
 			.filter((r): r is QuoteResult => r !== null);
 		const result = this.#deps.rules.checkDossier(results);
+		dossier.result = result;
 		try {
 			await this.#requireStore().setDossierResult(dossierId, result);
 		} catch (error) {
 			this.#fail(error, 'Enregistrement du résultat du dossier');
 		}
-		dossier.result = result;
 	}
 
 	#scheduleWrite(dossierId: string): void {
@@ -484,6 +518,7 @@ export class QuoteRunner {
 				this.dossierResultOf(dossierId)
 			);
 			this.gristWrites[dossierId] = { kind: 'done', at: this.#now(), summary };
+			await this.refreshMarks();
 		} catch (error) {
 			const payload = this.#fail(error, `Enregistrement du dossier « ${dossier.name} » dans Grist`);
 			this.gristWrites[dossierId] = { kind: 'error', message: payload.message };
