@@ -25,7 +25,7 @@ const TOTAL_ROW =
 const SUBTOTAL_ROW = /^(?:sous[- ]?total|total (?:lot|partie|section|poste)|report)\b/;
 /** Rows that are part of a line's description or a deduction, never a priced line of their own. */
 const NOT_ITEM_ROW =
-	/^(?:\(?[a-z0-9]{1,2}\)?\s*[:=-]\s*(?=t\.?v\.?a|taux))?(?:dont|soit|y compris|remise|rabais|escompte|acompte|prime|aide|deduction|a deduire|montant (?:de l'aide|de la prime)|tva\b)/;
+	/^(?:\(?[a-z0-9]{1,2}\)?\s*[:=-]\s*(?=t\.?v\.?a|taux))?(?:dont|soit|y compris|remise|rabais|escompte|acompte|prime|aide|deduction|a deduire|montant (?:de l'aide|de la prime)|t\.?v\.?a(?![a-z]))/;
 
 const SP = '[ \\u00a0\\u202f]';
 const MONEY_TAIL = new RegExp(
@@ -304,7 +304,7 @@ export function readWorksTable(
 			deductions++;
 		const isNotItem =
 			NOT_ITEM_ROW.test(headKey) ||
-			/^(?:solde|reste|echeance|versement|paiement|net)\b/.test(headKey) ||
+			/^(?:solde|reste|echeance|versement|paiement|net|conditions|modalites|reglement)\b/.test(headKey) ||
 			(!numbered && /[:=]$/.test(headKey));
 		// After the totals only rows that clearly are priced lines (detail pages) are read.
 		const strongItem =

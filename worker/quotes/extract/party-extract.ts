@@ -51,20 +51,21 @@ export function clientBlock(doc: QuoteDocument, skipRows: ReadonlySet<number>): 
 			if (right && (right.text.match(/[\p{L}\d]/gu)?.length ?? 0) >= 3) lines.push(right);
 		}
 		let lastY = hit.seg.y;
-		let lastHeight = hit.seg.height;
+		const pitch = linePitch(doc, hit.seg.page);
 		for (let i = hit.seg.row + 1; i < doc.rows.length && lines.length < 7; i++) {
 			const row = doc.rows[i]!;
 			if (row.page !== hit.seg.page) break;
 			// OCR leaves stray marks (";", "Ë") in empty areas: a cell needs three letters or digits.
-			const seg = row.segments.find(
+			const cells = row.segments.filter(
 				(s) => s.side === hit.seg.side && (s.text.match(/[\p{L}\d]/gu)?.length ?? 0) >= 3
 			);
-			if (!seg) continue;
-			if (row.y - lastY > Math.max(lastHeight, seg.height) * 2.6) break;
+			if (cells.length === 0) continue;
+			if (row.y - lastY > pitch * 2.6) break;
+			// OCR may cut one line of the block in several cells ("M. Thie  Vasseur").
+			const seg = cells.length === 1 || hit.seg.side === 'left' ? cells[0]! : joinCells(cells);
 			if (BLOCK_END.test(seg.key) && lines.length > 0) break;
 			lines.push(seg);
 			lastY = row.y;
-			lastHeight = seg.height;
 		}
 		if (lines.length > 0) return { anchor: hit.seg, lines };
 	}
@@ -92,6 +93,25 @@ export function startsWithCivility(text: string): boolean {
 	return /^(?:M\.|Mme\.?|Mlle\.?|Mr\.?|Monsieur|Madame|Mademoiselle|Mrs?\.?)(?:\s+et\s+(?:M\.|Mme\.?|Madame|Monsieur))?\s+\p{Lu}/u.test(
 		text.trim()
 	);
+}
+
+/** The usual distance between two lines of a page (median, at least one line height). */
+export function linePitch(doc: QuoteDocument, page: number): number {
+	const rows = doc.rows.filter((r) => r.page === page);
+	const gaps = rows
+		.slice(1)
+		.map((r, i) => r.y - rows[i]!.y)
+		.filter((g) => g > 0)
+		.sort((a, b) => a - b);
+	const median = gaps[Math.floor(gaps.length / 2)] ?? 0;
+	const height = rows.map((r) => r.height).sort((a, b) => a - b)[Math.floor(rows.length / 2)] ?? 1;
+	return Math.max(median, height);
+}
+
+/** Cells of one line read as one cell. */
+function joinCells(cells: Segment[]): Segment {
+	const text = cells.map((c) => c.text).join(' ');
+	return { ...cells[0]!, text, key: fold(text), folded: foldWithMap(text) };
 }
 
 /** Civility, first name and surname read from a client name line. */

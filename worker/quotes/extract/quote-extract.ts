@@ -4,7 +4,7 @@ import { buildDocument, type QuoteDocument } from './document-lines.ts';
 import { GESTE_TYPE_SPECS, LABOUR, NOT_GESTE, SUPPLY, matchGesteType } from './geste-types.ts';
 import { readGesteValues } from './geste-values.ts';
 import { readWorksTable } from './line-items.ts';
-import { addMonths, fold, leadingNumberUnit } from './normalise.ts';
+import { addMonths, cents, fold, leadingNumberUnit, parseAmount } from './normalise.ts';
 import type { AdminFields, Extraction, Geste, GesteType, LineItem } from './types.ts';
 
 /**
@@ -62,6 +62,48 @@ function separation(
 	return first ? { value: true, where: first.where } : null;
 }
 
+const AMOUNT = /(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)[.,]\d{2}(?!\d)/g;
+
+/**
+ * Totals whose label the OCR garbled ("front = CE 1530,00 €"): the amount printed after the
+ * table that equals the sum of the lines is the total HT, and HT + VAT the total TTC.
+ */
+function recoverTotals(
+	doc: QuoteDocument,
+	tableRows: ReadonlySet<number>,
+	items: LineItem[],
+	admin: AdminFields
+): void {
+	if (items.length === 0 || items.some((i) => i.prix_ht === null)) return;
+	// Search below the last priced line (its description rows included: OCR may glue them).
+	const itemRows = new Set(
+		doc.rows.filter((r) => r.segments.some((s) => items.some((i) => i.where === s.where))).map((r) => r.index)
+	);
+	const after = Math.max(...itemRows, ...(itemRows.size === 0 ? tableRows : []));
+	const find = (target: number, not: RegExp) => {
+		for (const row of doc.rows) {
+			if (row.index <= after || not.test(row.key)) continue;
+			for (const seg of row.segments) {
+				for (const m of seg.text.matchAll(AMOUNT)) {
+					const n = parseAmount(m[0]);
+					if (n !== null && Math.abs(n - target) < 0.01) return { value: n, where: seg.where };
+				}
+			}
+		}
+		return null;
+	};
+	if (!admin.prix_total_ht) {
+		admin.prix_total_ht = find(
+			cents(items.reduce((s, i) => s + (i.prix_ht ?? 0), 0)),
+			/ttc|t\.t\.c|tva|t\.v\.a|payer/
+		);
+	}
+	if (!admin.prix_total_ttc && admin.prix_total_ht && admin.tva.length > 0) {
+		const vat = admin.tva.reduce((s, v) => s + (v.montant_tva ?? 0), 0);
+		admin.prix_total_ttc = find(cents(admin.prix_total_ht.value + vat), /\bht\b|h\.t\.|tva|t\.v\.a/);
+	}
+}
+
 /** Extracts the administrative fields and the gestes of a read devis (CGV pages skipped). */
 export function extractQuote(read: ReadResult): Extraction {
 	const doc = buildDocument(read);
@@ -80,6 +122,7 @@ export function extractQuote(read: ReadResult): Extraction {
 		gestes.push({ ...item, index: gestes.length, type, values: readGesteValues(item, type, family) });
 	}
 	admin.separation_fourniture_pose = separation(doc, gestes, others);
+	recoverTotals(doc, table.rows, table.items, admin);
 	if (admin.date_devis && admin.validite) {
 		const m = leadingNumberUnit(admin.validite.value);
 		const days = m?.unit.startsWith('j') ? m.value : m?.unit.startsWith('sem') ? m.value * 7 : null;
