@@ -22,7 +22,10 @@ import type { AdminFields, DocumentType, Found, VatLine } from './types.ts';
 
 /** A date at the very start of a value ("14/03/2025", "le 12 mars 2026", "2026-03-12"). */
 export function leadingDate(value: string): string | null {
-	const folded = fold(value).replace(/^(?:[:=-]\s*)?(?:le |du |en date du |au |prevue? le |fixee au )?/, '');
+	const folded = fold(value).replace(
+		/^(?:[:=-]\s*)?(?:le |du |en date du |au |prevue? (?:le|au|pour le) |fixee au |a partir du |a compter du |des le |debut |courant )?/,
+		''
+	);
 	const first = findDates(folded)[0];
 	return first && first.index === 0 ? first.iso : null;
 }
@@ -442,7 +445,20 @@ export function extractAdmin(doc: QuoteDocument, table: WorksTable): AdminFields
 		skipRows: skip,
 		below: true
 	});
-	const date_devis = pickValue(dateHits, leadingDate, 'best-first');
+	let date_devis = pickValue(dateHits, leadingDate, 'best-first');
+	if (!date_devis) {
+		// "Devis n° 2025-118 du 14.03.2025": the date follows the title and number.
+		for (const row of doc.rows.slice(0, 60)) {
+			const m = row.key.match(
+				/\b(?:devis|facture|proposition|offre)\b[^.:]{0,40}?\b(?:du|en date du|etabli le|le)\s+(.{6,20})/
+			);
+			const iso = m ? leadingDate(m[1]!) : null;
+			if (iso) {
+				date_devis = { value: iso, where: row.segments[0]!.where };
+				break;
+			}
+		}
+	}
 	const validite = pickValue(
 		findLabels(doc, ADMIN_LABELS.validite, { skipRows: skip }),
 		validity,

@@ -44,7 +44,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'marque_bouche_extraction',
 		kind: 'text',
 		families: ['ventilation'],
-		labels: rx(`^(?:${BOUCHE_EXT} marque|marque (?:des |de la )?${BOUCHE_EXT})$`)
+		labels: rx(`^(?:${BOUCHE_EXT} (?:de )?marque|marque (?:des |de la )?${BOUCHE_EXT})$`)
 	},
 	{
 		id: 'reference_bouche_extraction',
@@ -75,7 +75,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'marque_bouches_entree_dair',
 		kind: 'text',
 		families: ['ventilation'],
-		labels: rx(`^(?:${ENTREE_AIR} marque|marque (?:des )?${ENTREE_AIR})$`)
+		labels: rx(`^(?:${ENTREE_AIR} (?:de )?marque|marque (?:des )?${ENTREE_AIR})$`)
 	},
 	{
 		id: 'reference_bouches_entree_dair',
@@ -90,14 +90,14 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		kind: 'text',
 		families: ['ventilation'],
 		labels: rx(
-			`^(?:(?:emplacement|localisation|implantation|position)s? (?:des )?${ENTREE_AIR}|${ENTREE_AIR} (?:emplacement|localisation))$`
+			`^(?:(?:emplacement|localisation|implantation|position)s? (?:des )?${ENTREE_AIR}|${ENTREE_AIR} (?:emplacement|localisation|(?:situees?|placees?|posees?|installees?) (?:en|dans|sur|aux?))|${ENTREE_AIR} (?:en|dans|sur))$`
 		)
 	},
 	{
 		id: 'marque_bouches_soufflage',
 		kind: 'text',
 		families: ['ventilation'],
-		labels: rx(`^(?:${SOUFFLAGE} marque|marque (?:des )?${SOUFFLAGE})$`)
+		labels: rx(`^(?:${SOUFFLAGE} (?:de )?marque|marque (?:des )?${SOUFFLAGE})$`)
 	},
 	{
 		id: 'reference_bouches_soufflage',
@@ -119,7 +119,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		kind: 'text',
 		families: ['ventilation'],
 		labels: rx(
-			`^(?:(?:emplacement|localisation|implantation|position)s? (?:des )?${SOUFFLAGE}|${SOUFFLAGE} (?:emplacement|localisation))$`
+			`^(?:(?:emplacement|localisation|implantation|position)s? (?:des )?${SOUFFLAGE}|${SOUFFLAGE} (?:emplacement|localisation|(?:situees?|placees?|posees?|installees?) (?:en|dans|sur|aux?))|${SOUFFLAGE} (?:en|dans|sur))$`
 		)
 	},
 	{
@@ -142,7 +142,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'marque_caisson',
 		kind: 'text',
 		families: ['ventilation'],
-		labels: /^(?:caisson marque|marque (?:du )?caisson|caisson|marque|fabricant)$/
+		labels: /^(?:caisson (?:de )?marque|marque (?:du )?caisson|caisson|marque|fabricant)$/
 	},
 	{
 		id: 'reference_caisson',
@@ -493,7 +493,7 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'localisation',
 		kind: 'text',
 		families: ['menuiserie'],
-		labels: /^(?:localisation|emplacement|piece|pieces|local|lieu|situation|pose en)$/,
+		labels: /^(?:localisation|emplacement|piece|pieces|local|lieu|situation)$/,
 		inline: [
 			/\b(sejour|salon|salle a manger|chambres?(?: \d+)?|cuisine|salle de bains?|salle d'eau|sdb|wc|entree|bureau|couloir|degagement|garage|cellier|buanderie|mezzanine|palier|veranda|combles?)\b/
 		]
@@ -733,7 +733,26 @@ export function readGesteValues(
 			}
 		}
 	}
-	// 3. Quantities in m² give the insulated surface when none is printed.
+	// 3. Prose without colons ("Fabricant X, modèle Y, contenance du silo 200"): the longest
+	// opening words that name a field are its label, the rest its value. After the patterns,
+	// which read values more precisely.
+	for (const chunk of chunks) {
+		if (chunk.label || chunk.title) continue;
+		for (const part of chunk.value.split(/,\s+|;\s*|\.\s+|\s+[–—]\s+/)) {
+			const words = part.trim().replace(/\.$/, '').split(/\s+/);
+			for (let k = Math.min(7, words.length - 1); k >= 1; k--) {
+				const key = labelKey(words.slice(0, k).join(' '));
+				const field = fields.find((f) => f.labels?.test(key));
+				if (!field) continue;
+				if (!values[field.id]) {
+					const value = readValue(field, words.slice(k).join(' '));
+					if (value) values[field.id] = { ...value, where: chunk.where };
+				}
+				break;
+			}
+		}
+	}
+	// 4. Quantities in m² give the insulated surface when none is printed.
 	if (
 		family === 'isolation' &&
 		!values.surface &&
@@ -742,7 +761,7 @@ export function readGesteValues(
 	) {
 		values.surface = { text: `${item.quantite} ${item.unite}`, number: item.quantite, where: item.where };
 	}
-	// 4. The room of a line comes from its section title when the line does not name one.
+	// 5. The room of a line comes from its section title when the line does not name one.
 	if (family === 'menuiserie' && !values.localisation && item.section) {
 		values.localisation = { text: item.section, number: null, where: item.where };
 	}

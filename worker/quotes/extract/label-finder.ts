@@ -70,7 +70,15 @@ export function findLabels(
 			for (const f of found) {
 				if (f.start < lastEnd) continue;
 				lastEnd = f.end;
-				const after = key.slice(f.end).match(AFTER_LABEL)?.[0] ?? '';
+				let after = key.slice(f.end).match(AFTER_LABEL)?.[0] ?? '';
+				// "Durée de validité du devis : 90 jours": a short complement before the colon.
+				// Not for generic labels ("Date de la visite : …" is not a "Date : …").
+				if (!f.anchored && !/[:=]/.test(after)) {
+					const complement = key
+						.slice(f.end)
+						.match(/^\s+(?:d[eu]|des|de la|de l'|pour|du present)\b[^:=\d]{0,28}[:=]\s*/);
+					if (complement) after = complement[0];
+				}
 				let value = unfoldSlice(seg.text, seg.folded, f.end + after.length, key.length).trim();
 				let valueSeg = seg;
 				if (value === '' && options.right !== false) {

@@ -172,6 +172,10 @@ export const ADMIN_LABELS = {
 	],
 	client: [
 		'client',
+		'nom du client',
+		'nom et prénom du client',
+		'nom et adresse du client',
+		'client(e)',
 		'clients',
 		'coordonnées du client',
 		'coordonnées client',

@@ -319,7 +319,10 @@ export function readWorksTable(
 			continue;
 		}
 
-		if ((tail.hasMoney && !isNotItem) || numbered) {
+		// A line priced elsewhere (lump sum) still shows its quantity and unit as cells.
+		const unpricedLine =
+			hasQtyUnit && !tail.hasMoney && startsWithWord && !isNotItem && /\p{L}{4,}/u.test(tail.head);
+		if ((tail.hasMoney && !isNotItem) || numbered || unpricedLine) {
 			if (tail.head === '' && current && current.prix_ht === null) {
 				// Prices printed on their own row under the designation.
 				Object.assign(current, pricesOf(tail, taux));

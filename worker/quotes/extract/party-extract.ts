@@ -46,10 +46,6 @@ export function clientBlock(doc: QuoteDocument, skipRows: ReadonlySet<number>): 
 		const lines: Segment[] = [];
 		if (hit.value !== '')
 			lines.push({ ...hit.seg, text: hit.value, key: fold(hit.value), folded: foldWithMap(hit.value) });
-		else {
-			const right = doc.rows[hit.seg.row]!.segments.find((s) => s.part > hit.seg.part);
-			if (right && (right.text.match(/[\p{L}\d]/gu)?.length ?? 0) >= 3) lines.push(right);
-		}
 		let lastY = hit.seg.y;
 		const pitch = linePitch(doc, hit.seg.page);
 		for (let i = hit.seg.row + 1; i < doc.rows.length && lines.length < 7; i++) {
@@ -66,6 +62,11 @@ export function clientBlock(doc: QuoteDocument, skipRows: ReadonlySet<number>): 
 			if (BLOCK_END.test(seg.key) && lines.length > 0) break;
 			lines.push(seg);
 			lastY = row.y;
+		}
+		// "Client  M. Dupont" on one line: the next cell holds the name when nothing is below.
+		if (hit.value === '' && lines.length === 0) {
+			const right = doc.rows[hit.seg.row]!.segments.find((s) => s.part > hit.seg.part);
+			if (right && (right.text.match(/[\p{L}\d]/gu)?.length ?? 0) >= 3) lines.push(right);
 		}
 		if (lines.length > 0) return { anchor: hit.seg, lines };
 	}
