@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PORT = Number(process.env.E2E_PORT ?? 4321);
+const DS_PORT = Number(process.env.E2E_DS_PORT ?? 4322);
 const baseURL = `http://127.0.0.1:${PORT}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-'));
 
@@ -44,6 +45,9 @@ export default defineConfig({
 		reuseExistingServer: false,
 		stdout: 'pipe',
 		env: {
+			DEMO_DS_PORT: String(DS_PORT),
+			DEMO_DS_DOSSIERS: '500',
+			DEMO_DS_RATE_WINDOW_SECONDS: '5',
 			PORT: String(PORT),
 			HOST: '127.0.0.1',
 			PASSERELLE_DEMO: '1',

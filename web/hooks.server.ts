@@ -3,17 +3,22 @@ import { PasserelleError } from '#widget/errors.ts';
 import { withCors } from '#server/auth/cors.ts';
 import { getConfig, getContext, peekContext } from '#server/context.ts';
 import { createLogger } from '#server/log.ts';
+import { startSchedules } from '#server/schedules/index.ts';
 
 /** Used until the context is up (or when it never comes up). */
 const fallbackLog = createLogger({ base: { service: 'passerelle' } });
 
 /**
  * Startup: read the configuration (production without PASSERELLE_SECRET_KEY stops here with a
- * French message), open and migrate the database. A failure prevents the server from starting.
+ * French message), open and migrate the database, start the scheduler. A failure prevents the
+ * server from starting.
  */
 export const init: ServerInit = async () => {
 	try {
-		await getContext();
+		const ctx = await getContext();
+		// Nightly syncs run on the server, whether or not a browser is open.
+		const schedules = await startSchedules(ctx);
+		process.once('sveltekit:shutdown', () => void schedules.stop());
 	} catch (error) {
 		const message = error instanceof PasserelleError ? error.userMessage : String(error);
 		fallbackLog.error(`Passerelle ne peut pas démarrer : ${message}`, { error });

@@ -4,7 +4,11 @@ import type { DsConfigStore } from '../ds-configs/ds-configs.ts';
  * In demo mode, a document with no démarche gets the demo démarche of the local DS server,
  * so a newcomer can press "Synchroniser" with zero configuration.
  */
-export async function ensureDemoDemarche(store: DsConfigStore, docId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function ensureDemoDemarche(
+	store: DsConfigStore,
+	docId: string,
+	env: NodeJS.ProcessEnv = process.env
+): Promise<void> {
 	const url = env.PASSERELLE_DEMO_DS_URL;
 	const token = env.PASSERELLE_DEMO_DS_TOKEN;
 	const number = env.PASSERELLE_DEMO_DEMARCHE;

@@ -80,7 +80,11 @@ class GristSession {
 			const { token, baseUrl } = await this.grist.docApi.getAccessToken({ readOnly: false });
 			return { 'X-Grist-Access-Token': token, 'X-Grist-Base-Url': baseUrl };
 		} catch (error) {
-			if (this.server?.demo) return { 'X-Passerelle-Demo-Doc': this.docName || 'demo' };
+			// grist-static names its documents like `new~tTzg…`: keep the characters the server accepts.
+			if (this.server?.demo)
+				return {
+					'X-Passerelle-Demo-Doc': this.docName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64) || 'demo'
+				};
 			throw new PasserelleError(
 				'no_access_token',
 				'Grist ne fournit pas de jeton d’accès à ce widget : le serveur ne peut pas vérifier vos droits sur ce document.',

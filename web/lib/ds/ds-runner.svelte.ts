@@ -74,6 +74,8 @@ class DsRunner {
 					demarche: config.demarcheNumber,
 					options: {
 						mode,
+						// Someone pressed the button: refresh labels too (they don't bump updated_at; ~N/100 requests).
+						labelsEveryMs: 0,
 						tablePrefix: config.tablePrefix,
 						filters: { ...config.filters, states: config.filters.states as DsSyncFilters['states'] }
 					},
