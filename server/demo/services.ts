@@ -9,7 +9,9 @@ export async function startDemoServices(env: NodeJS.ProcessEnv): Promise<void> {
 		dossiers: Number(env.DEMO_DS_DOSSIERS ?? 500),
 		seed: 1,
 		// Tests shorten the rate-limit window so a spurious 429 costs seconds, not a minute.
-		...(env.DEMO_DS_RATE_WINDOW_SECONDS ? { rateLimitWindowSeconds: Number(env.DEMO_DS_RATE_WINDOW_SECONDS) } : {})
+		...(env.DEMO_DS_RATE_WINDOW_SECONDS
+			? { rateLimitWindowSeconds: Number(env.DEMO_DS_RATE_WINDOW_SECONDS) }
+			: {})
 	});
 	env.PASSERELLE_DEMO_DS_URL = ds.url;
 	env.PASSERELLE_DEMO_DS_TOKEN = ds.tokens.valid;
