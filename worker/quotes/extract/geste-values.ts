@@ -365,8 +365,13 @@ export const GESTE_FIELDS: GesteFieldSpec[] = [
 		id: 'acermi',
 		kind: 'text',
 		families: ['isolation'],
-		labels: /^(?:(?:certificat|certification|n°|numero|no) ?acermi(?: n°| no)?|acermi)$/,
-		inline: [/\bacermi\b\s*(?:n°|no|numero)?\s*:?\s*(\d{2}\s?\/\s?\d{3}\s?\/\s?\d{2,5})/]
+		labels:
+			/^(?:(?:certificat|certification|n°|numero|no) ?acermi(?: n°| no)?|acermi|certificat(?: n°| no)?)$/,
+		// ACERMI numbers read "20/007/1550": with the word ACERMI, or after "certificat".
+		inline: [
+			/\bacermi\b\s*(?:n°|no|numero)?\s*:?\s*(\d{2}\s?\/\s?\d{3}\s?\/\s?\d{2,5})/,
+			/\bcertifi\w*\s*(?:n°|no)?\s*:?\s*(\d{2}\s?\/\s?\d{3}\s?\/\s?\d{3,5})\b/
+		]
 	},
 	{
 		id: 'parement',
