@@ -48,8 +48,8 @@ export const FILE_STATUS: Record<FileStatus, { label: string; badge: string }> =
 	lecture: { label: 'Lecture en cours', badge: 'fr-badge--info' },
 	verifie: { label: 'Vérifié', badge: 'fr-badge--success' },
 	erreur: { label: 'Illisible', badge: 'fr-badge--warning' },
-	annule: { label: 'Lecture annulée', badge: 'fr-badge--new' },
-	a_relire: { label: 'À relire', badge: 'fr-badge--new' }
+	annule: { label: 'Lecture annulée', badge: '' },
+	a_relire: { label: 'À relire', badge: 'fr-badge--info fr-badge--no-icon' }
 };
 
 /** Status labels and DSFR badge variants of a quote's result. */
