@@ -256,8 +256,9 @@ describe('corpus evaluation', () => {
  * each geste) in two layouts of our own, and must give the same error codes: layout B has the
  * client on the left and the company on the right, other labels, long dates, 1.234,56 amounts and
  * VAT codes; layout C is plain text with legal mentions in a footer, descriptions in prose
- * without colons, dates 14.03.2025 and amounts in EUR. Reading caveats (OCR, garbled text) cannot
- * be re-rendered and are left out.
+ * without colons, dates 14.03.2025 and amounts in EUR; layout D has sections per room and
+ * two-cell technical rows (below). Reading caveats (OCR, garbled text) cannot be re-rendered and
+ * are left out.
  */
 type Fields = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -586,6 +587,149 @@ function layoutC(entry: Entry) {
 	return readFromText(out.join('\n'));
 }
 
+/** Layout D labels: short, one field per two-cell row. */
+const LABELS_D: Record<string, string> = {
+	...LABELS_B,
+	marque: 'Marque',
+	reference: 'Référence',
+	puissance: 'Puissance',
+	ETAS: 'ETAS',
+	COP: 'COP',
+	regime_temperature: 'Régime de température',
+	type_fluide_frigorigene: 'Fluide frigorigène',
+	remplacement_chaudiere_condensation: 'Chaudière remplacée',
+	marque_isolant: 'Marque',
+	reference_isolant: 'Référence',
+	surface_isolant: 'Surface',
+	epaisseur_isolant: 'Épaisseur',
+	resistance_thermique: 'Résistance thermique R',
+	numero_acermi: 'Certificat ACERMI',
+	norme_calcul_resistance: 'Norme',
+	localisation: 'Localisation',
+	type_materiaux: 'Matériau',
+	type_vitrage: 'Vitrage',
+	type_pose: 'Type de pose',
+	position_paroie: 'Position',
+	type_combustible: 'Combustible',
+	type_chargement: 'Chargement',
+	type_silo: 'Silo',
+	contenance_silo: 'Contenance du silo',
+	marque_regulateur: 'Régulateur',
+	reference_regulateur: 'Référence du régulateur',
+	volume: 'Volume',
+	profil_soutirage: 'Profil de soutirage',
+	type_appoint: 'Appoint',
+	classe_energetique_ballon: 'Classe énergétique du ballon',
+	type_vmc: 'Type',
+	classe_caisson: 'Classe du caisson',
+	puissance_absobée_pondéréé_moteur: 'Puissance pondérée'
+};
+
+/**
+ * Layout D: a key/value grid for the quote's header, sections per room numbered "1.", lines
+ * numbered "1.1", one technical value per two-cell row, rates "5,50" without "%".
+ */
+function layoutD(entry: Entry) {
+	const f = entry.expected_fields as Fields;
+	const dmy = (iso: string) => iso.split('-').reverse().join('/');
+	const amount = (n: number) =>
+		n.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u202f/g, ' ');
+	const rows: FixtureRow[] = [];
+	const kind =
+		f.document_type === 'facture' ? 'Facture' : f.document_type === 'proposition' ? 'Proposition' : 'Devis';
+	rows.push({ x: 40, cells: [f.raison_sociale, kind], size: 14 });
+	const grid: [string, string][] = [];
+	if (f.document_type === 'facture') grid.push(['Numéro de facture', 'FA-0001']);
+	else if (f.numero_devis) grid.push(['Numéro', f.numero_devis]);
+	if (f.date_devis) grid.push(['Date', dmy(f.date_devis)]);
+	if (f.validite) grid.push(['Validité', '3 mois']);
+	if (f.date_pre_visite) grid.push(['Visite technique', dmy(f.date_pre_visite)]);
+	if (f.date_debut_chantier) grid.push(['Début des travaux', dmy(f.date_debut_chantier)]);
+	if (f.delai_debut_chantier) grid.push(['Début des travaux', f.delai_debut_chantier]);
+	for (const cells of grid) rows.push({ x: 330, cells });
+	const company = [
+		f.pro_adresse,
+		[f.forme_juridique, f.capital ? `au capital de ${f.capital}` : null].filter(Boolean).join(' '),
+		`SIRET : ${f.siret_as_written}`,
+		f.rcs ? `RCS ${f.rcs_ville} ${f.rcs}` : null,
+		f.rne,
+		f.numero_tva ? `TVA : ${f.numero_tva}` : null,
+		f.assurance ? 'Assurance décennale n° 00-123 (Assureur fictif), couverture France' : null,
+		f.rge_labels?.length ? `RGE : ${f.rge_labels.join(', ')}` : null
+	];
+	for (const c of company) if (c) rows.push({ x: 40, cells: [c] });
+	rows.push(
+		{ x: 40, cells: ['Client'] },
+		{ x: 40, cells: [[f.client_civilite, f.client_prenom, f.client_nom].filter(Boolean).join(' ')] }
+	);
+	if (f.client_adresse) rows.push({ x: 40, cells: [f.client_adresse] });
+	rows.push({ x: 40, cells: ['Chantier : à l’adresse du client'] });
+	rows.push({ x: 40, cells: ['Réf.', 'Désignation', 'Qté', 'U', 'PU HT', 'TVA %', 'Total HT'] });
+	const rateD = (t: number | null) => (t === null ? '' : t.toFixed(2).replace('.', ','));
+	let n = 0;
+	let room = '';
+	(f.gestes ?? []).forEach((g: Fields, i: number) => {
+		const here = g.fields?.localisation ?? 'Logement';
+		if (here !== room) {
+			room = here;
+			rows.push({ x: 40, cells: [`${++n}. ${room}`] });
+		}
+		const cells = [
+			`${n}.${i + 1}`,
+			g.intitule,
+			g.quantite !== null ? String(g.quantite).replace('.', ',') : '',
+			g.unite ?? '',
+			g.prix_unitaire_ht !== null ? amount(g.prix_unitaire_ht) : '',
+			rateD(g.taux_tva),
+			g.prix_ht !== null ? amount(g.prix_ht) : ''
+		];
+		rows.push({ x: 40, cells: cells.filter((c, j) => c !== '' || j < 2) });
+		for (const [k, v] of Object.entries(g.fields ?? {})) {
+			rows.push({
+				x: 70,
+				cells: k === 'label_flamme_verte' ? ['Label', 'Flamme Verte'] : [LABELS_D[k]!, rawValue(v)]
+			});
+		}
+	});
+	rows.push({ x: 40, cells: [`${n + 1}. Prestations`] });
+	for (const h of f.lignes_hors_geste ?? []) {
+		rows.push({
+			x: 40,
+			cells: [
+				`${n + 1}.1`,
+				h.label,
+				'1',
+				'forfait',
+				amount(h.prix_ht),
+				rateD(h.taux_tva),
+				amount(h.prix_ht)
+			].filter((c) => c !== '')
+		});
+	}
+	if (f.separation_prix_fourniture_pose === false) {
+		rows.push({
+			x: 40,
+			cells: [
+				`${n + 1}.2`,
+				'Forfait global fourni posé',
+				'1',
+				'forfait',
+				amount(f.prix_total_ht),
+				rateD(f.tva[0]?.taux_tva ?? 0),
+				amount(f.prix_total_ht)
+			]
+		});
+	}
+	rows.push({ x: 330, cells: ['Total HT', amount(f.prix_total_ht)] });
+	for (const t of f.tva ?? [])
+		rows.push({ x: 330, cells: [`TVA ${rateD(t.taux_tva)} %`, amount(t.montant_tva_total)] });
+	if ((f.tva ?? []).length === 0) rows.push({ x: 330, cells: ['TVA non applicable, art. 293 B du CGI'] });
+	rows.push({ x: 330, cells: ['Total TTC', amount(f.prix_total_ttc)] });
+	if (entry.aides?.length) rows.push({ x: 40, cells: [`Aides : ${entry.aides.join(', ')}`] });
+	if (f.mention_devis) rows.push({ x: 40, cells: ['Devis reçu avant exécution des travaux'] });
+	return readFromRows([rows]);
+}
+
 /** Caveats of the reading itself: a re-rendered text has none. */
 const READING_CODES =
 	/^x_(?:ocr_confiance_faible|couche_texte_inexploitable|type_reel_different|lecture_partielle|pages_tronquees)$/;
@@ -593,7 +737,8 @@ const READING_CODES =
 describe('the same contents in other layouts', () => {
 	for (const [name, render] of [
 		['B', layoutB],
-		['C', layoutC]
+		['C', layoutC],
+		['D', layoutD]
 	] as const) {
 		it(`layout ${name}: same codes as the corpus`, async () => {
 			let tp = 0;

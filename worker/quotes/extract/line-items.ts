@@ -109,6 +109,16 @@ export function parsePriceTail(text: string, vatCodes: ReadonlySet<string> = new
 		) {
 			tokens.unshift({ kind: 'unit', text: m[1]! });
 			hasUnit = true;
+		} else if (
+			// A numeric VAT code between two amounts ("9 800,00  1  9 800,00") is not a quantity.
+			vatCodes.size > 0 &&
+			!tokens.some((k) => k.kind === 'code') &&
+			(m = t.match(/\s([0-9])$/)) &&
+			vatCodes.has(m[1]!) &&
+			tokens[0]?.kind === 'money' &&
+			MONEY_TAIL.test(t.slice(0, -m[0].length).trimEnd())
+		) {
+			tokens.unshift({ kind: 'code', text: m[1]! });
 		} else if (tokens.length > 0 && (m = t.match(QTY_TAIL))) {
 			tokens.unshift({ kind: 'qty', value: Number(m[1]!.replace(',', '.')), text: m[1]! });
 			hasQty = true;
@@ -319,10 +329,41 @@ export function readWorksTable(
 			continue;
 		}
 
+		// Rows indented like descriptions ("Sw  0,36", "Volume  200 L") are details of the line
+		// above, unless clearly priced (a euro sign, or several amounts and rates).
+		const indented = numberX !== null ? x > numberX + 8 : lastItemX !== null && x > lastItemX + 4;
+		const moneyTokens =
+			(tail.prix_unitaire_ht !== null ? 1 : 0) +
+			(tail.prix_ht !== null ? 1 : 0) +
+			(tail.taux_tva !== null ? 1 : 0);
+		const clearlyPriced = tail.hasMoney && (/€|eur/i.test(text) || moneyTokens >= 2);
+		const priced = tail.hasMoney && !isNotItem && (!indented || clearlyPriced);
 		// A line priced elsewhere (lump sum) still shows its quantity and unit as cells.
 		const unpricedLine =
-			hasQtyUnit && !tail.hasMoney && startsWithWord && !isNotItem && /\p{L}{4,}/u.test(tail.head);
-		if ((tail.hasMoney && !isNotItem) || numbered || unpricedLine) {
+			hasQtyUnit &&
+			!tail.hasMoney &&
+			!indented &&
+			startsWithWord &&
+			!isNotItem &&
+			tail.head.split(/\s+/).length >= 3;
+		// "1. Séjour" above "1.1 …", "1.2 …": a numbered section title, not a line.
+		const nextNumber =
+			rows[i + 1]?.segments
+				.map((s) => s.text)
+				.join('  ')
+				.match(LINE_NUMBER)?.[1] ?? '';
+		const numberedSection =
+			numbered &&
+			!tail.hasMoney &&
+			!hasQtyUnit &&
+			nextNumber.startsWith(`${numberMatch![1]!.replace(/[.]$/, '')}.`);
+		if (numberedSection) {
+			flush();
+			section = cleanSpaces(tail.head);
+			tableRows.add(i);
+			continue;
+		}
+		if (priced || numbered || unpricedLine) {
 			if (tail.head === '' && current && current.prix_ht === null) {
 				// Prices printed on their own row under the designation.
 				Object.assign(current, pricesOf(tail, taux));
@@ -448,10 +489,17 @@ export function normaliseUnit(unit: string | null): string | null {
 
 /** A description row as text, its cells kept apart by " | " (a field separator). */
 function cellText(row: Row): string {
-	return row.segments
-		.map((s) => cleanSpaces(s.text))
-		.filter((t) => t !== '' && t !== '|')
-		.join(' | ');
+	const cells = row.segments.map((s) => cleanSpaces(s.text)).filter((t) => t !== '' && t !== '|');
+	// A two-cell row "Marque | Caloria" is a label and its value.
+	if (
+		cells.length === 2 &&
+		!/[:=]/.test(cells[0]!) &&
+		/^\p{L}[\p{L}'’ .()/-]{1,40}$/u.test(cells[0]!) &&
+		cells[0]!.split(' ').length <= 6
+	) {
+		return `${cells[0]} : ${cells[1]}`;
+	}
+	return cells.join(' | ');
 }
 
 function pricesOf(tail: PriceTail, taux: number | null) {

@@ -300,6 +300,17 @@ NET A PAYER : 3 937,00 €
 });
 
 describe('parsePriceTail', () => {
+	it('takes a numeric VAT code between two amounts for a code, not a quantity', () => {
+		const p = parsePriceTail('Isolation  85 m²  28,00  1  2 380,00', new Set(['1', '2']));
+		expect([p.quantite, p.unite, p.prix_unitaire_ht, p.code_tva, p.prix_ht]).toStrictEqual([
+			85,
+			'm²',
+			28,
+			'1',
+			2380
+		]);
+	});
+
 	it('reads columns from the right whatever their order', () => {
 		const pick = (t: string) => {
 			const p = parsePriceTail(t, new Set(['A']));
