@@ -1,8 +1,8 @@
-import type { QuoteDocument, Segment } from './document-lines.ts';
-import { isValidSiret } from './identifiers.ts';
+import type { QuoteDocument, Segment } from './quote-document.ts';
+import { isValidSiret } from './identifier-checks.ts';
 import { findLabels, pickValue, untilSeparator, type LabelHit } from './label-finder.ts';
-import { ADMIN_LABELS, DOCUMENT_TITLES, LEGAL_FORMS, POSTCODE_CITY } from './labels.ts';
-import { isHeaderRow, type WorksTable } from './line-items.ts';
+import { ADMIN_LABELS, DOCUMENT_TITLES, LEGAL_FORMS, POSTCODE_CITY } from './label-synonyms.ts';
+import { isHeaderRow, type WorksTable } from './table-extract.ts';
 import {
 	cleanSpaces,
 	digitsOnly,
@@ -11,9 +11,9 @@ import {
 	parseAmount,
 	parsePercent,
 	unfoldSlice
-} from './normalise.ts';
+} from './value-normalise.ts';
 import { clientBlock, readAddress, readClient, readCompany } from './party-extract.ts';
-import type { AdminFields, DocumentType, Found, VatLine } from './types.ts';
+import type { AdminFields, DocumentType, Found, VatLine } from './extract-types.ts';
 
 /**
  * The administrative block of a devis, read by labels (synonym tables in `labels.ts`) rather

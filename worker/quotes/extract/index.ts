@@ -11,17 +11,17 @@ export type {
 	LineItem,
 	Provenance,
 	VatLine
-} from './types.ts';
-export { GESTE_TYPES } from './types.ts';
+} from './extract-types.ts';
+export { GESTE_TYPES } from './extract-types.ts';
 export {
 	GESTE_TYPE_SPECS,
 	gesteTypeSpec,
 	matchGesteType,
 	type GesteFamily,
 	type GesteTypeSpec
-} from './geste-types.ts';
-export { GESTE_FIELDS, type GesteFieldSpec } from './geste-values.ts';
-export { ADMIN_LABELS, LEGAL_FORMS } from './labels.ts';
+} from './geste-catalogue.ts';
+export { GESTE_FIELDS, type GesteFieldSpec } from './geste-extract.ts';
+export { ADMIN_LABELS, LEGAL_FORMS } from './label-synonyms.ts';
 export {
 	addMonths,
 	daysBetween,
@@ -32,7 +32,7 @@ export {
 	parseDate,
 	parseNumber,
 	parsePercent
-} from './normalise.ts';
+} from './value-normalise.ts';
 export {
 	frenchVatKey,
 	isValidFrenchVat,
@@ -41,6 +41,6 @@ export {
 	luhn,
 	parseFrenchVat,
 	rgeDigits
-} from './identifiers.ts';
-export { parsePriceTail } from './line-items.ts';
+} from './identifier-checks.ts';
+export { parsePriceTail } from './table-extract.ts';
 export { parseClientName } from './party-extract.ts';

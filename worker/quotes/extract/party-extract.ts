@@ -1,4 +1,4 @@
-import type { QuoteDocument, Segment } from './document-lines.ts';
+import type { QuoteDocument, Segment } from './quote-document.ts';
 import { findLabels, untilSeparator } from './label-finder.ts';
 import {
 	ADMIN_LABELS,
@@ -7,9 +7,9 @@ import {
 	POSTCODE_CITY,
 	STREET_WORDS,
 	labelPattern
-} from './labels.ts';
-import { cleanSpaces, fold, foldWithMap, unfoldSlice } from './normalise.ts';
-import type { Found, Provenance } from './types.ts';
+} from './label-synonyms.ts';
+import { cleanSpaces, fold, foldWithMap, unfoldSlice } from './value-normalise.ts';
+import type { Found, Provenance } from './extract-types.ts';
 
 /**
  * The two parties of a devis: the company (name, head-office address) and the client

@@ -1,11 +1,11 @@
 import type { ReadResult } from '../read/read-types.ts';
 import { extractAdmin, readVatCodes } from './admin-extract.ts';
-import { buildDocument, type QuoteDocument } from './document-lines.ts';
-import { GESTE_TYPE_SPECS, LABOUR, NOT_GESTE, SUPPLY, matchGesteType } from './geste-types.ts';
-import { readGesteValues } from './geste-values.ts';
-import { readWorksTable } from './line-items.ts';
-import { addMonths, cents, fold, leadingNumberUnit, parseAmount } from './normalise.ts';
-import type { AdminFields, Extraction, Geste, GesteType, LineItem } from './types.ts';
+import { buildDocument, type QuoteDocument } from './quote-document.ts';
+import { GESTE_TYPE_SPECS, LABOUR, NOT_GESTE, SUPPLY, matchGesteType } from './geste-catalogue.ts';
+import { readGesteValues } from './geste-extract.ts';
+import { readWorksTable } from './table-extract.ts';
+import { addMonths, cents, fold, leadingNumberUnit, parseAmount } from './value-normalise.ts';
+import type { AdminFields, Extraction, Geste, GesteType, LineItem } from './extract-types.ts';
 
 /**
  * Extraction without LLM: administrative block by labels, works table by columns read from the

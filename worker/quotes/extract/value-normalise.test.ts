@@ -10,7 +10,7 @@ import {
 	parseNumber,
 	parsePercent,
 	unfoldSlice
-} from './normalise.ts';
+} from './value-normalise.ts';
 
 describe('parseAmount', () => {
 	it('reads French, English and plain writings of the same amount', () => {

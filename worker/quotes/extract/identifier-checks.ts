@@ -1,4 +1,4 @@
-import { digitsOnly } from './normalise.ts';
+import { digitsOnly } from './value-normalise.ts';
 
 /**
  * Validators for French company identifiers: SIREN/SIRET (Luhn, with La Poste's exception),

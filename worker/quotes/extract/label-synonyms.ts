@@ -1,4 +1,4 @@
-import { fold } from './normalise.ts';
+import { fold } from './value-normalise.ts';
 
 /**
  * Label synonyms of the administrative block, as data. Each entry is written the way it is

@@ -7,7 +7,7 @@ import {
 	luhn,
 	parseFrenchVat,
 	rgeDigits
-} from './identifiers.ts';
+} from './identifier-checks.ts';
 
 describe('SIREN and SIRET keys', () => {
 	it('checks the Luhn key', () => {
