@@ -1,5 +1,5 @@
 import { extractQuote } from '../extract/quote-extract.ts';
-import type { AdminFields, Extraction, Geste, LineItem } from '../extract/extract-types.ts';
+import type { AdminFields, Extraction, Geste, LineItem } from '../extract/types.ts';
 import type { ReadResult } from '../read/read-types.ts';
 import { RULES, RULESET_VERSION } from '../rules/rule-catalogue.ts';
 import { makeError, runRules } from '../rules/rule-engine.ts';

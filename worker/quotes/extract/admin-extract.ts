@@ -13,7 +13,7 @@ import {
 	unfoldSlice
 } from './value-normalise.ts';
 import { clientBlock, readAddress, readClient, readCompany } from './party-extract.ts';
-import type { AdminFields, DocumentType, Found, VatLine } from './extract-types.ts';
+import type { AdminFields, DocumentType, Found, VatLine } from './types.ts';
 
 /**
  * The administrative block of a devis, read by labels (synonym tables in `labels.ts`) rather

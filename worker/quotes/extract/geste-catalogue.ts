@@ -1,4 +1,4 @@
-import type { GesteType } from './extract-types.ts';
+import type { GesteType } from './types.ts';
 
 /** Families of gestes that share a block of required fields (quotes.md §2.4). */
 export type GesteFamily =

@@ -1,6 +1,6 @@
 import type { GesteFamily } from './geste-catalogue.ts';
 import { cleanSpaces, fold, foldWithMap, parseNumber, unfoldSlice } from './value-normalise.ts';
-import type { GesteType, GesteValue, LineItem, Provenance } from './extract-types.ts';
+import type { GesteType, GesteValue, LineItem, Provenance } from './types.ts';
 
 /**
  * Technical values of a geste, read from its designation. The description is cut into

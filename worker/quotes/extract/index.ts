@@ -11,8 +11,8 @@ export type {
 	LineItem,
 	Provenance,
 	VatLine
-} from './extract-types.ts';
-export { GESTE_TYPES } from './extract-types.ts';
+} from './types.ts';
+export { GESTE_TYPES } from './types.ts';
 export {
 	GESTE_TYPE_SPECS,
 	gesteTypeSpec,

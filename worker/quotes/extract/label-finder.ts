@@ -1,7 +1,7 @@
 import { segmentBelow, segmentRight, type QuoteDocument, type Segment } from './quote-document.ts';
 import { labelPattern, labelSource } from './label-synonyms.ts';
 import { fold, unfoldSlice } from './value-normalise.ts';
-import type { Found } from './extract-types.ts';
+import type { Found } from './types.ts';
 
 /** A label found on the document and the text printed after it (same cell, next cell or below). */
 export interface LabelHit {

@@ -9,7 +9,7 @@ import {
 	labelPattern
 } from './label-synonyms.ts';
 import { cleanSpaces, fold, foldWithMap, unfoldSlice } from './value-normalise.ts';
-import type { Found, Provenance } from './extract-types.ts';
+import type { Found, Provenance } from './types.ts';
 
 /**
  * The two parties of a devis: the company (name, head-office address) and the client

@@ -1,6 +1,6 @@
 import type { ReadResult } from '../read/read-types.ts';
 import { fold, foldWithMap, type FoldedText } from './value-normalise.ts';
-import type { Provenance } from './extract-types.ts';
+import type { Provenance } from './types.ts';
 
 /** A run of text on one line, with its position: a table cell, a header column, a label. */
 export interface Segment {

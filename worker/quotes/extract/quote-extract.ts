@@ -5,7 +5,7 @@ import { GESTE_TYPE_SPECS, LABOUR, NOT_GESTE, SUPPLY, matchGesteType } from './g
 import { readGesteValues } from './geste-extract.ts';
 import { readWorksTable } from './table-extract.ts';
 import { addMonths, cents, fold, leadingNumberUnit, parseAmount } from './value-normalise.ts';
-import type { AdminFields, Extraction, Geste, GesteType, LineItem } from './extract-types.ts';
+import type { AdminFields, Extraction, Geste, GesteType, LineItem } from './types.ts';
 
 /**
  * Extraction without LLM: administrative block by labels, works table by columns read from the

@@ -1,6 +1,6 @@
 import type { QuoteDocument, Row } from './quote-document.ts';
 import { cleanSpaces, fold, parseAmount } from './value-normalise.ts';
-import type { LineItem, Provenance } from './extract-types.ts';
+import type { LineItem, Provenance } from './types.ts';
 
 /**
  * The works table: finds the header, then reads each priced line from the right (total, VAT,

@@ -1,4 +1,4 @@
-import type { AdminFields, Found } from '../extract/extract-types.ts';
+import type { AdminFields, Found } from '../extract/types.ts';
 
 /**
  * Administrative presence rules, as data (quotes.md §2.2): what must be printed, when, and

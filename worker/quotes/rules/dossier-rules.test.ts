@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Found } from '../extract/extract-types.ts';
+import type { Found } from '../extract/types.ts';
 import {
 	dossierChecks,
 	firstNames,

@@ -1,5 +1,5 @@
 import { fold } from '../extract/value-normalise.ts';
-import type { AdminFields, Found } from '../extract/extract-types.ts';
+import type { AdminFields, Found } from '../extract/types.ts';
 import { makeError } from './rule-engine.ts';
 import type { QuoteError } from './rule-types.ts';
 

@@ -1,4 +1,4 @@
-import type { AdminFields, Geste, GesteType } from '../extract/extract-types.ts';
+import type { AdminFields, Geste, GesteType } from '../extract/types.ts';
 import type { Severity } from './rule-types.ts';
 
 /**

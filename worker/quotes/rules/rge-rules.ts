@@ -1,6 +1,6 @@
 import { rgeDigits } from '../extract/identifier-checks.ts';
 import { fold } from '../extract/value-normalise.ts';
-import type { Extraction, GesteType } from '../extract/extract-types.ts';
+import type { Extraction, GesteType } from '../extract/types.ts';
 import type { CompanyAnswer, CompanySource, RgeAnswer, RgeQualification, RgeSource } from './rule-types.ts';
 
 /**

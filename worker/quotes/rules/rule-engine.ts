@@ -1,4 +1,4 @@
-import type { Extraction, Provenance } from '../extract/extract-types.ts';
+import type { Extraction, Provenance } from '../extract/types.ts';
 import { ADMIN_RULES, SOLE_TRADER_NOTE } from './admin-rules.ts';
 import { GESTE_FIELD_RULES, THRESHOLD_RULES, declaresAid } from './geste-rules.ts';
 import { RULES, ruleSpec } from './rule-catalogue.ts';

@@ -1,4 +1,4 @@
-import type { Provenance } from '../extract/extract-types.ts';
+import type { Provenance } from '../extract/types.ts';
 
 /** How much an error weighs: a blocking one invalidates the devis, a warning does not. */
 export type Severity = 'bloquant' | 'avertissement';

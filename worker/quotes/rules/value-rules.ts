@@ -1,6 +1,6 @@
 import { isValidFrenchVat, isValidSiret, parseFrenchVat } from '../extract/identifier-checks.ts';
 import { cents } from '../extract/value-normalise.ts';
-import type { Extraction, Provenance } from '../extract/extract-types.ts';
+import type { Extraction, Provenance } from '../extract/types.ts';
 import { EXPECTED_VAT } from './geste-rules.ts';
 
 /**
