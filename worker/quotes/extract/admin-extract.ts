@@ -57,6 +57,10 @@ function validity(value: string): string | null {
 	return null;
 }
 
+/** Words that name another number before "n°" (insurance policy, SIRET, RGE…). */
+const OTHER_NUMBER =
+	/(?:decennale|police|contrat|assurance|siret|siren|tva|intracom\w*|rcs|rm|rge|qualification|qualibat|certificat|acermi|client|dossier|agrement|tel|telephone|fax|rue|lot|batiment|appartement|porte)\W*$/;
+
 const NUMBER_TOKEN = /^[#:\s]*([A-Z0-9][A-Z0-9\-/_.]*[A-Z0-9]|\d)(?=$|[\s,;)–—])/i;
 const NOT_A_NUMBER =
 	/^(?:tva|siret|siren|rcs|rge|client|police|contrat|de tva|intracom|d'identification|tel|telephone|fax|date|page|du|de|le|la|des|valable|gratuit|en|et)\b/;
@@ -430,22 +434,38 @@ export function extractAdmin(doc: QuoteDocument, table: WorksTable): AdminFields
 	const isInvoice = document_type?.value === 'facture';
 
 	// Quote number: explicit "devis" labels win over a bare "N°"; an invoice's number is not one.
-	const numberHits = findLabels(doc, ADMIN_LABELS.numero_devis, {
+	const allNumberHits = findLabels(doc, ADMIN_LABELS.numero_devis, {
 		anchored: ['devis', 'réf.', 'référence', 'n°'],
+		relaxed: ['n°'],
 		skipRows: skip,
 		below: true
 	});
+	// A bare "N°" in the middle of a line (two columns joined) counts only as a last resort, and
+	// never after another identifier's name ("décennale n°", "SIRET n°").
+	const numberHits = allNumberHits.filter((h) => h.anchored);
+	const looseNumbers = allNumberHits.filter((h) => !h.anchored && !OTHER_NUMBER.test(h.before));
 	const explicit = (h: LabelHit) => /devis|offre|proposition/.test(h.label);
 	// The header comes first in reading order; footers repeat the number (OCR may garble them).
-	const numero = pickValue(isInvoice ? numberHits.filter(explicit) : numberHits, quoteNumber, 'first');
-	const numero_document = isInvoice ? pickValue(numberHits, quoteNumber, 'first') : null;
+	const numero = isInvoice
+		? pickValue(numberHits.filter(explicit), quoteNumber, 'first')
+		: (pickValue(numberHits, quoteNumber, 'first') ?? pickValue(looseNumbers, quoteNumber, 'first'));
+	const numero_document = isInvoice
+		? pickValue([...numberHits, ...looseNumbers], quoteNumber, 'first')
+		: null;
 
-	const dateHits = findLabels(doc, ADMIN_LABELS.date_devis, {
+	const allDateHits = findLabels(doc, ADMIN_LABELS.date_devis, {
 		anchored: ['date', 'le', 'fait le', 'émis le', 'établi le', 'devis du'],
+		relaxed: ['date'],
 		skipRows: skip,
 		below: true
 	});
-	let date_devis = pickValue(dateHits, leadingDate, 'best-first');
+	const dateHits = allDateHits.filter((h) => h.anchored);
+	// "… contact@x.fr Date : 14/03/2025": a mid-line "Date" with a colon, as a last resort.
+	const looseDates = allDateHits.filter(
+		(h) => !h.anchored && /^\s*:/.test(h.seg.key.slice(h.before.length + h.label.length))
+	);
+	let date_devis =
+		pickValue(dateHits, leadingDate, 'best-first') ?? pickValue(looseDates, leadingDate, 'first');
 	if (!date_devis) {
 		// "Devis n° 2025-118 du 14.03.2025": the date follows the title and number.
 		for (const row of doc.rows.slice(0, 60)) {

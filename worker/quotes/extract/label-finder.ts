@@ -16,10 +16,19 @@ export interface LabelHit {
 	valueSeg: Segment;
 	/** Position of the hit in reading order. */
 	order: number;
+	/** Folded text before the label in its cell. */
+	before: string;
+	/** False for a relaxed label found in the middle of a cell (see `FindOptions.relaxed`). */
+	anchored: boolean;
 }
 
 /** Options of `findLabels`. */
 export interface FindOptions {
+	/**
+	 * Anchored labels that may also be found mid-cell (two columns joined by a single space:
+	 * "44000 Nantes N° DV-12"); such hits are flagged `anchored: false` for the caller to judge.
+	 */
+	relaxed?: readonly string[];
 	/** Labels that only count at the start of a cell or after a separator ("n°", "date", "le"). */
 	anchored?: readonly string[];
 	/** Rows to ignore (e.g. the works table). */
@@ -50,18 +59,20 @@ export function findLabels(
 		anchored.length > 0 ? { re: labelPattern(anchored, 'g'), anchored: true } : null
 	].filter((p) => p !== null);
 	const sources = labels.map((l) => new RegExp(`^(?:${labelSource(l)})$`));
+	const relaxed = (options.relaxed ?? []).map((l) => new RegExp(`^(?:${labelSource(l)})$`));
 	const hits: LabelHit[] = [];
 	let order = 0;
 	for (const row of doc.rows) {
 		if (options.skipRows?.has(row.index)) continue;
 		for (const seg of row.segments) {
 			const key = seg.key;
-			const found: { start: number; end: number; label: string; anchored: boolean }[] = [];
+			const found: { start: number; end: number; label: string; anchored: boolean; generic: boolean }[] = [];
 			for (const p of patterns) {
 				for (const m of key.matchAll(p.re)) {
 					const start = m.index ?? 0;
-					if (p.anchored && !ANCHOR_BEFORE.test(key.slice(0, start))) continue;
-					found.push({ start, end: start + m[0].length, label: m[0], anchored: p.anchored });
+					const ok = !p.anchored || ANCHOR_BEFORE.test(key.slice(0, start));
+					if (!ok && !relaxed.some((re) => re.test(m[0]))) continue;
+					found.push({ start, end: start + m[0].length, label: m[0], anchored: ok, generic: p.anchored });
 				}
 			}
 			// Keep the longest label among overlapping ones.
@@ -73,7 +84,7 @@ export function findLabels(
 				let after = key.slice(f.end).match(AFTER_LABEL)?.[0] ?? '';
 				// "Durée de validité du devis : 90 jours": a short complement before the colon.
 				// Not for generic labels ("Date de la visite : …" is not a "Date : …").
-				if (!f.anchored && !/[:=]/.test(after)) {
+				if (!f.generic && !/[:=]/.test(after)) {
 					const complement = key
 						.slice(f.end)
 						.match(/^\s+(?:d[eu]|des|de la|de l'|pour|du present)\b[^:=\d]{0,28}[:=]\s*/);
@@ -102,7 +113,9 @@ export function findLabels(
 					rank: rank < 0 ? labels.length : rank,
 					value,
 					valueSeg,
-					order: order++
+					order: order++,
+					before: key.slice(0, f.start),
+					anchored: f.anchored
 				});
 			}
 		}

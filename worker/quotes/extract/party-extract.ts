@@ -357,6 +357,12 @@ export function readCompany(
 			}
 		}
 	}
+	// "Thermi-Rénov Atlantique DEVIS": a title joined to the name by a narrow gap.
+	if (nameText)
+		nameText = nameText.replace(
+			/\s+(?:DEVIS|FACTURE|PROPOSITION(?: COMMERCIALE)?|OFFRE(?: DE PRIX)?)(?:\s+N.*)?$/,
+			''
+		);
 	const raison_sociale = name && nameText ? { value: cleanSpaces(nameText), where: name.where } : null;
 
 	// Head office: a "Siège social :" label wins, else the lines below the name on its side.

@@ -299,6 +299,27 @@ NET A PAYER : 3 937,00 €
 	});
 });
 
+describe('a header whose two columns were joined by a single space', () => {
+	it('still finds the number and the date in the middle of a line, not the policy number', () => {
+		const ex = extractQuote(
+			readFromRows([
+				[
+					{ x: 40, cells: ['Thermi-Rénov Atlantique DEVIS'] },
+					{ x: 40, cells: ['Assurance : Garantie décennale n° DEC-2024-88123 - Mutuelle (fictive)'] },
+					{ x: 40, cells: ['44000 Nantes N° DV-2025-0412'] },
+					{ x: 40, cells: ['Tél. 02 40 00 11 22 – contact@thermi-renov.example Date : 14/03/2025'] },
+					{ x: 40, cells: ['Visite technique préalable : 07/03/2025'] }
+				]
+			])
+		);
+		expect([
+			ex.admin.raison_sociale?.value,
+			ex.admin.numero_devis?.value,
+			ex.admin.date_devis?.value
+		]).toStrictEqual(['Thermi-Rénov Atlantique', 'DV-2025-0412', '2025-03-14']);
+	});
+});
+
 describe('parsePriceTail', () => {
 	it('takes a numeric VAT code between two amounts for a code, not a quantity', () => {
 		const p = parsePriceTail('Isolation  85 m²  28,00  1  2 380,00', new Set(['1', '2']));
