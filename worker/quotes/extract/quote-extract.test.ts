@@ -320,6 +320,28 @@ describe('a header whose two columns were joined by a single space', () => {
 	});
 });
 
+describe('a designation on two lines', () => {
+	it('takes the prices printed on the second line for the line above', () => {
+		const ex = extractQuote(
+			readFromRows([
+				[
+					{ x: 40, cells: ['N°', 'Désignation', 'Qté', 'PU HT', 'TVA', 'Total HT'] },
+					{ x: 40, cells: ['1', 'Pompe à chaleur air/eau basse température'] },
+					{ x: 60, cells: ['Caloria HydroAir 11 BT', '1', '9 800,00 €', '5,5 %', '9 800,00 €'] },
+					{ x: 60, cells: ['Marque : Caloria (fictive) – Référence : HydroAir 11 BT'] },
+					{ x: 40, cells: ['2', 'Pose et mise en service', '1', '2 200,00 €', '5,5 %', '2 200,00 €'] },
+					{ x: 40, cells: ['Total HT', '12 000,00 €'] }
+				]
+			])
+		);
+		expect(
+			ex.gestes.map((g) => [g.type, g.intitule, g.quantite, g.prix_ht, g.values.marque?.text])
+		).toStrictEqual([
+			['pac_air_eau', 'Pompe à chaleur air/eau basse température', 1, 9800, 'Caloria (fictive)']
+		]);
+	});
+});
+
 describe('parsePriceTail', () => {
 	it('takes a numeric VAT code between two amounts for a code, not a quantity', () => {
 		const p = parsePriceTail('Isolation  85 m²  28,00  1  2 380,00', new Set(['1', '2']));

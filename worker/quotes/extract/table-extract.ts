@@ -228,6 +228,10 @@ export function isHeaderRow(row: Row): boolean {
 	return count >= 3 && (row.segments.length >= 3 || words <= 12);
 }
 
+/** A lump sum for supply and installation together: a line of its own, never a continuation. */
+const LUMP_SUM_ROW =
+	/fourniture et pose|fourni(?:e|s)?,? (?:et )?pose|forfait global|montant (?:global|forfaitaire)|prix global/;
+
 /** Section titles of works tables: lots, trades and rooms (folded, at the start of the row). */
 const SECTION_WORDS =
 	/^(?:lot\b|poste\b|partie\b|chapitre\b|tranche\b|isolation|chauffage|ventilation|menuiseries?|eau chaude|production d'eau chaude|prestations?|travaux|equipements?|fournitures?|options?|sejour|salon|chambres?|cuisine|salle|sdb|wc|entree|bureau|combles?|garage|rez|etage|facades?|toiture|murs?|planchers?|sous-sol|pieces? (?:seches|humides)|detail)/;
@@ -367,6 +371,21 @@ export function readWorksTable(
 			if (tail.head === '' && current && current.prix_ht === null) {
 				// Prices printed on their own row under the designation.
 				Object.assign(current, pricesOf(tail, taux));
+				tableRows.add(i);
+				continue;
+			}
+			if (
+				current &&
+				current.prix_ht === null &&
+				current.lines.length === 1 &&
+				!numbered &&
+				indented &&
+				!LUMP_SUM_ROW.test(headKey)
+			) {
+				// A designation on two lines, priced on the second: the line goes on.
+				Object.assign(current, pricesOf(tail, taux));
+				current.description = `${current.description}\n${cleanSpaces(tail.head)}`;
+				current.lines.push(where);
 				tableRows.add(i);
 				continue;
 			}
