@@ -1,5 +1,5 @@
 /**
- * `npm run ds:fake -- --port 4010 --dossiers 500 --seed 1 [--latency-ms 50] [--rate-limit 400]`:
+ * `npm run ds:fake -- --port 4010 --dossiers 500 --seed 1 [--latency-ms 50] [--rate-limit 400] [--prerender]`:
  * starts the local DS and prints one JSON line `{url, demarcheNumber, tokens}`.
  */
 import { parseArgs } from 'node:util';
@@ -16,7 +16,8 @@ const { values } = parseArgs({
 		'timeout-ms': { type: 'string' },
 		demarche: { type: 'string' },
 		'valid-token': { type: 'string' },
-		cors: { type: 'boolean', default: false }
+		cors: { type: 'boolean', default: false },
+		prerender: { type: 'boolean', default: false }
 	},
 	strict: true
 });
@@ -38,7 +39,8 @@ const ds = await startFakeDs({
 	timeoutMs: int(values['timeout-ms']),
 	demarcheNumber: int(values.demarche),
 	tokens: values['valid-token'] ? { valid: values['valid-token'] } : undefined,
-	cors: values.cors
+	cors: values.cors,
+	prerender: values.prerender
 });
 
 console.log(JSON.stringify({ url: ds.url, demarcheNumber: ds.demarcheNumber, tokens: ds.tokens }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeChamp } from './champ-values.ts';
 import { champId, decodeTypedId } from './ds-format.ts';
-import { DsStore, type FakeDossier } from './dossier-store.ts';
+import { DsStore, HIDDEN_CHAMPS, type DossierRecord, type FakeDossier } from './dossier-store.ts';
 import { STABLE } from './form-spec.ts';
 import { ibanValid, luhnValid } from './french-data.ts';
 
@@ -215,5 +215,101 @@ describe('DsStore mutations', () => {
 		]);
 		// Newest dépôts come last in the default order.
 		expect(truth.slice(-3).map((d) => d.number)).toStrictEqual(added);
+	});
+});
+
+describe('DsStore render cache', () => {
+	/** What rendering from scratch gives now (the uncached building blocks). */
+	const fresh = (store: DsStore, rec: DossierRecord) => {
+		const { champs, annotations, hidden } = store.renderForms(rec);
+		return { ...store.renderHeader(rec), champs, annotations, [HIDDEN_CHAMPS]: hidden };
+	};
+	const expectCurrent = (store: DsStore): void => {
+		for (const rec of store.records.values()) {
+			const cached = store.render(rec);
+			expect(JSON.stringify(cached)).toBe(JSON.stringify(fresh(store, rec)));
+			expect(JSON.stringify(cached[HIDDEN_CHAMPS])).toBe(JSON.stringify(fresh(store, rec)[HIDDEN_CHAMPS]));
+		}
+	};
+
+	it('renders each dossier once and hands out private copies in truth()', () => {
+		const store = make(7, 40);
+		const rec = store.visibleRecords()[0]!;
+		expect(store.render(rec)).toBe(store.render(rec));
+		expect(store.recordOf(store.render(rec))).toBe(rec);
+		const truth = store.truth();
+		truth[0]!.champs.length = 0;
+		expect(store.truth()[0]!.champs.length).toBeGreaterThan(0);
+	});
+
+	it('serves what a fresh rendering gives after every kind of mutation', () => {
+		const store = make(11, 150);
+		store.prerender();
+		expectCurrent(store);
+		store.touch({ count: 10 });
+		expectCurrent(store);
+		store.relabel({ count: 10 });
+		expectCurrent(store);
+		const [trashed] = store.softDelete({ count: 3 });
+		expectCurrent(store);
+		store.restore([trashed!]);
+		expectCurrent(store);
+		store.renameChampLabel(champId(STABLE.montantTravaux), 'Coût des travaux');
+		expectCurrent(store);
+		store.addDossiers(4);
+		expectCurrent(store);
+	});
+
+	it('nulls the links of dossiers pointing to a finally deleted one', () => {
+		const store = make(11, 300);
+		store.prerender();
+		const linked = new Map<number, number>();
+		for (const rec of store.visibleRecords()) {
+			for (const c of store.render(rec).champs) {
+				const target = (c.dossier as { number: number } | null | undefined)?.number;
+				if (c.__typename === 'DossierLinkChamp' && target !== undefined && store.visible(target))
+					linked.set(rec.number, target);
+			}
+		}
+		const [from, target] = [...linked][0]!;
+		store.remove([target]);
+		const link = store
+			.truth()
+			.find((d) => d.number === from)!
+			.champs.find((c) => c.__typename === 'DossierLinkChamp');
+		expect(link?.dossier).toBeNull();
+		expectCurrent(store);
+	});
+
+	it('keeps listing orders current as dossiers move', () => {
+		const store = make(11, 80);
+		const sorted = (order: 'depose' | 'updated') =>
+			[...store.records.values()]
+				.sort((a, b) =>
+					order === 'depose'
+						? a.deposeAt - b.deposeAt || a.number - b.number
+						: a.updatedAt - b.updatedAt || a.number - b.number
+				)
+				.map((r) => r.number);
+		const check = () => {
+			expect(store.ordered('depose').map((r) => r.number)).toStrictEqual(sorted('depose'));
+			expect(store.ordered('updated').map((r) => r.number)).toStrictEqual(sorted('updated'));
+		};
+		check();
+		store.touch({ count: 5 });
+		check();
+		store.remove({ count: 2 });
+		check();
+		store.softDelete({ count: 2 });
+		check();
+		store.restore(
+			store
+				.pendingRecords()
+				.slice(0, 1)
+				.map((r) => r.number)
+		);
+		check();
+		store.addDossiers(3);
+		check();
 	});
 });

@@ -213,8 +213,23 @@ export class DsStore {
 	readonly deleted: DeletedRecord[] = [];
 	/** Bumped on any form change so cached GraphQL descriptor objects are rebuilt. */
 	formVersion = 0;
+	/** Bumped whenever a dossier enters, leaves or moves in a listing order (cached orderings are rebuilt). */
+	orderVersion = 0;
 	demarcheUpdatedAt: number = FORM_DATES.activeRevisionPublishedAt;
 	private readonly initialNumbers: number[] = [];
+	/** Position of each initial number in `initialNumbers` (link targets are earlier dossiers). */
+	private readonly initialIndex = new Map<number, number>();
+	/**
+	 * Rendered dossiers by number. DS reads stored rows; the fake derives them from a seed, which
+	 * costs far more than DS's per-dossier work: each dossier is rendered once and kept until a
+	 * mutation changes it, so requests measure serving, not generating.
+	 */
+	private readonly rendered = new Map<number, RenderedDossier>();
+	/** Record of each rendered dossier (resolvers need its revision and groupe). */
+	private readonly renderedRecords = new WeakMap<object, DossierRecord>();
+	/** Dossiers whose rendering holds a DossierLink to the key (a final deletion nulls the link). */
+	private readonly linkedFrom = new Map<number, Set<number>>();
+	private readonly orderings = new Map<string, { version: number; records: DossierRecord[] }>();
 	private readonly mutationRng: Rng;
 	private lastInstant = GENERATED_UNTIL;
 	private nextNumber = FIRST_NUMBER;
@@ -267,7 +282,10 @@ export class DsStore {
 			const createdAt = CREATED_FROM + Math.floor(((i + seq.next()) / total) * span);
 			drafts.push(this.newRecord(this.nextNumber, createdAt, GENERATED_UNTIL));
 		}
-		for (const rec of drafts) this.initialNumbers.push(rec.number);
+		for (const rec of drafts) {
+			this.initialIndex.set(rec.number, this.initialNumbers.length);
+			this.initialNumbers.push(rec.number);
+		}
 		const pick = createRng(this.seed, 'deletions');
 		const indices = pick.sample(
 			drafts.map((_, i) => i),
@@ -464,10 +482,61 @@ export class DsStore {
 		};
 	}
 
-	/** Renders the dossier as served; the symbol-keyed extra holds champs hidden by conditions. */
-	render(rec: DossierRecord): FakeDossier & { [HIDDEN_CHAMPS]: FakeChamp[] } {
+	/**
+	 * The dossier as served; the symbol-keyed extra holds champs hidden by conditions. Rendered
+	 * once, then shared until a mutation changes the dossier: callers must not modify it.
+	 */
+	render(rec: DossierRecord): RenderedDossier {
+		const cached = this.rendered.get(rec.number);
+		if (cached && this.renderedRecords.get(cached) === rec) return cached;
 		const { champs, annotations, hidden } = this.renderForms(rec);
-		return { ...this.renderHeader(rec), champs, annotations, [HIDDEN_CHAMPS]: hidden };
+		const out: RenderedDossier = { ...this.renderHeader(rec), champs, annotations, [HIDDEN_CHAMPS]: hidden };
+		this.rendered.set(rec.number, out);
+		this.renderedRecords.set(out, rec);
+		const noteLinks = (list: FakeChamp[]): void => {
+			for (const champ of list) {
+				const target = (champ.dossier as { number?: number } | null | undefined)?.number;
+				if (champ.__typename === 'DossierLinkChamp' && target !== undefined) {
+					let from = this.linkedFrom.get(target);
+					if (!from) this.linkedFrom.set(target, (from = new Set()));
+					from.add(rec.number);
+				}
+				for (const row of (champ.rows as { champs: FakeChamp[] }[] | undefined) ?? []) noteLinks(row.champs);
+			}
+		};
+		noteLinks(champs);
+		noteLinks(annotations);
+		noteLinks(hidden);
+		return out;
+	}
+
+	/** The record a dossier returned by `render` was rendered from. */
+	recordOf(dossier: object): DossierRecord | undefined {
+		return this.renderedRecords.get(dossier);
+	}
+
+	/** Renders every dossier ahead of requests (as DS's rows already exist before anyone asks). */
+	prerender(): void {
+		for (const rec of this.records.values()) this.render(rec);
+	}
+
+	/** Drops the rendering of these dossiers (they changed). */
+	private invalidate(numbers: Iterable<number>): void {
+		for (const n of numbers) this.rendered.delete(n);
+	}
+
+	/**
+	 * Records ordered by `key`, then number (every record, pending ones included: listings filter).
+	 * Rebuilt only after a mutation moved something.
+	 */
+	ordered(order: 'depose' | 'updated'): DossierRecord[] {
+		const cached = this.orderings.get(order);
+		if (cached && cached.version === this.orderVersion) return cached.records;
+		const records = [...this.records.values()];
+		if (order === 'depose') records.sort((a, b) => a.deposeAt - b.deposeAt || a.number - b.number);
+		else records.sort((a, b) => a.updatedAt - b.updatedAt || a.number - b.number);
+		this.orderings.set(order, { version: this.orderVersion, records });
+		return records;
 	}
 
 	/** Champs and annotations of a dossier, plus the champs its conditions hide. */
@@ -634,8 +703,7 @@ export class DsStore {
 
 	/** An earlier dossier of the initial set (links never change unless the champ is touched). */
 	private linkTarget(number: number, rng: Rng): number | null {
-		const index = this.initialNumbers.indexOf(number);
-		const limit = index < 0 ? this.initialNumbers.length : index;
+		const limit = this.initialIndex.get(number) ?? this.initialNumbers.length;
 		if (limit === 0) return null;
 		return this.initialNumbers[rng.int(0, limit - 1)] ?? null;
 	}
@@ -709,10 +777,15 @@ export class DsStore {
 		return out;
 	}
 
-	/** Every served dossier, rendered, in the default order (dépôt date, then id). */
+	/** Every served dossier, rendered, in the default order (dépôt date, then id); the caller's own copy. */
 	truth(): FakeDossier[] {
-		return this.visibleRecords()
-			.sort((a, b) => a.deposeAt - b.deposeAt || a.number - b.number)
+		return structuredClone(this.servedTruth());
+	}
+
+	/** `truth()` sharing the rendered objects (read-only; for serialising). */
+	servedTruth(): FakeDossier[] {
+		return this.ordered('depose')
+			.filter((rec) => rec.hiddenByUserAt === null && rec.hiddenByAdministrationAt === null)
 			.map((rec) => stripHidden(this.render(rec)));
 	}
 
@@ -748,7 +821,15 @@ export class DsStore {
 			else rec.champsUpdatedAt = at;
 			rec.updatedAt = at;
 		}
-		return recs.map((r) => r.number);
+		return this.changed(recs, true);
+	}
+
+	/** Invalidates what a mutation of these records changed; returns their numbers. */
+	private changed(recs: DossierRecord[], moved: boolean): number[] {
+		const numbers = recs.map((r) => r.number);
+		this.invalidate(numbers);
+		if (moved && recs.length > 0) this.orderVersion++;
+		return numbers;
 	}
 
 	/** Final deletion: the dossier leaves `dossiers` and appears in `deletedDossiers`. */
@@ -764,8 +845,11 @@ export class DsStore {
 				deletedAt: this.now(),
 				groupeNumber: rec.groupeNumber
 			});
+			// Dossiers linking to it now serve a null link.
+			this.invalidate(this.linkedFrom.get(rec.number) ?? []);
+			this.linkedFrom.delete(rec.number);
 		}
-		return recs.map((r) => r.number);
+		return this.changed(recs, true);
 	}
 
 	/** Moves dossiers to the trash (`pendingDeletedDossiers`): by the usager when en construction, else by the administration. */
@@ -777,7 +861,7 @@ export class DsStore {
 			else rec.hiddenByAdministrationAt = at;
 			rec.updatedAt = at;
 		}
-		return recs.map((r) => r.number);
+		return this.changed(recs, true);
 	}
 
 	/** Takes dossiers out of the trash (they come back in `dossiers` with a new `updated_at`). */
@@ -788,7 +872,7 @@ export class DsStore {
 			rec.hiddenByAdministrationAt = null;
 			rec.updatedAt = this.now();
 		}
-		return recs.map((r) => r.number);
+		return this.changed(recs, true);
 	}
 
 	/** Changes the labels of each target **without** bumping `updated_at` (as DS does). */
@@ -802,7 +886,7 @@ export class DsStore {
 			}
 			rec.labelIds = next;
 		}
-		return recs.map((r) => r.number);
+		return this.changed(recs, false);
 	}
 
 	/** Renames a descriptor of the active (and draft) revision; dossiers' `updated_at` do not move. */
@@ -812,6 +896,8 @@ export class DsStore {
 		if (!field) throw new Error(`Descripteur ${descriptorId} absent de la révision active.`);
 		field.label = newLabel;
 		this.formVersion++;
+		// Champ labels come from the form: every rendering may hold the old one.
+		this.rendered.clear();
 		this.demarcheUpdatedAt = this.now();
 	}
 
@@ -841,12 +927,16 @@ export class DsStore {
 			this.records.set(rec.number, rec);
 			added.push(rec.number);
 		}
+		if (added.length > 0) this.orderVersion++;
 		return added;
 	}
 }
 
 /** Symbol under which a rendered dossier keeps the champs hidden by conditions (for `champs(id:)`). */
 export const HIDDEN_CHAMPS: unique symbol = Symbol('hiddenChamps');
+
+/** A dossier as `render` returns it: served JSON plus the champs its conditions hide. */
+export type RenderedDossier = FakeDossier & { [HIDDEN_CHAMPS]: FakeChamp[] };
 
 /** Drops the symbol-keyed extra, returning the plain served JSON. */
 export function stripHidden(d: FakeDossier & { [HIDDEN_CHAMPS]?: FakeChamp[] }): FakeDossier {

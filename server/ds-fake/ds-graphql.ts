@@ -18,11 +18,12 @@ import {
 	visit,
 	type DocumentNode,
 	type GraphQLFieldResolver,
-	type GraphQLResolveInfo,
+	type GraphQLObjectType,
 	type GraphQLSchema,
 	type GraphQLTypeResolver
 } from 'graphql';
 import type { FakeChamp } from './champ-values.ts';
+import { executeFast, prepareFastDocument, type FastDocument, type FastResolver } from './fast-exec.ts';
 import {
 	champId,
 	decodeCursor,
@@ -34,10 +35,12 @@ import {
 } from './ds-format.ts';
 import {
 	DsStore,
+	HIDDEN_CHAMPS,
+	type DeletedRecord,
 	type DossierRecord,
 	type DossierState,
-	type FakeDossier,
-	type GroupeRecord
+	type GroupeRecord,
+	type RenderedDossier
 } from './dossier-store.ts';
 import {
 	DESCRIPTOR_OPTIONS,
@@ -93,6 +96,8 @@ export interface ExecOptions {
 	forcedTimeoutAfter?: number;
 	poison?: readonly number[];
 	poisonMode?: PoisonMode;
+	/** Executes with graphql-js only (tests compare the fast path against it). */
+	reference?: boolean;
 }
 
 /** JSON body of a GraphQL request. */
@@ -110,6 +115,8 @@ export interface ExecOutcome {
 	operationName: string;
 	/** True when the response touched a poison dossier. */
 	poisoned?: boolean;
+	/** Which executor produced the body: the fast path, or graphql-js (faults, errors, edge cases). */
+	executor?: 'fast' | 'graphql-js';
 }
 
 interface ExecContext {
@@ -164,21 +171,18 @@ export function executeRequest(
 			operationName: requestedName ?? '(empty)'
 		};
 	}
-	let document: DocumentNode;
-	try {
-		document = parse(body.query);
-	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
+	const prepared = prepareQuery(schema, body.query);
+	if (prepared.parseError !== null || prepared.document === null) {
 		return {
 			status: 400,
-			body: controllerError(message, 'graphql_parse_failed'),
+			body: controllerError(prepared.parseError ?? 'parse error', 'graphql_parse_failed'),
 			operationName: requestedName ?? '(invalid)'
 		};
 	}
-	const operationName = requestedName ?? getOperationAST(document)?.name?.value ?? '(anonymous)';
-	const validationErrors = validate(schema, document);
-	if (validationErrors.length > 0) {
-		return { status: 200, body: { errors: validationErrors.map((e) => e.toJSON()) }, operationName };
+	const document = prepared.document;
+	const operationName = requestedName ?? prepared.operationName ?? '(anonymous)';
+	if (prepared.validationErrors.length > 0) {
+		return { status: 200, body: { errors: prepared.validationErrors }, operationName };
 	}
 	let variables: Record<string, unknown> | undefined;
 	if (typeof body.variables === 'string' && body.variables.trim() !== '') {
@@ -191,11 +195,12 @@ export function executeRequest(
 	} else if (body.variables && typeof body.variables === 'object') {
 		variables = body.variables as Record<string, unknown>;
 	}
-	const ctx: ExecContext = {
+	const deadline = performance.now() + options.timeoutMs;
+	const newContext = (): ExecContext => ({
 		store,
 		procedureIds: options.procedureIds,
-		fragments: fragmentTypes(document),
-		deadline: performance.now() + options.timeoutMs,
+		fragments: prepared.fragments,
+		deadline,
 		forcedTimeoutAfter: options.forcedTimeoutAfter ?? Infinity,
 		ticks: 0,
 		timedOut: false,
@@ -203,7 +208,26 @@ export function executeRequest(
 		poisonMode: options.poisonMode ?? 'invalid_null',
 		poisonHit: false,
 		httpFailure: null
-	};
+	});
+	// The fast path serves ordinary requests; injected faults, errors and deadlines go to graphql-js.
+	const faulty = options.forcedTimeoutAfter !== undefined && options.forcedTimeoutAfter !== Infinity;
+	if (prepared.fast && !options.reference && !faulty && !options.poison?.length) {
+		const data = executeFast({
+			schema,
+			prepared: prepared.fast,
+			operationName: requestedName,
+			variables,
+			rootValue: {},
+			context: newContext(),
+			resolve: fastResolver,
+			typeResolver,
+			shouldStop: () => performance.now() > deadline
+		});
+		if (data !== undefined) {
+			return { status: 200, body: { data }, operationName, poisoned: false, executor: 'fast' };
+		}
+	}
+	const ctx = newContext();
 	const result = execute({
 		schema,
 		document,
@@ -215,7 +239,9 @@ export function executeRequest(
 		typeResolver
 	});
 	if (result instanceof Promise) throw new Error('unreachable: every resolver is synchronous');
-	if (ctx.httpFailure) return { ...ctx.httpFailure, operationName, poisoned: ctx.poisonHit };
+	if (ctx.httpFailure) {
+		return { ...ctx.httpFailure, operationName, poisoned: ctx.poisonHit, executor: 'graphql-js' };
+	}
 	if (ctx.poisonHit && ctx.poisonMode === 'http_500') {
 		return {
 			status: 500,
@@ -223,13 +249,14 @@ export function executeRequest(
 				exception_id: crypto.randomUUID()
 			}),
 			operationName,
-			poisoned: true
+			poisoned: true,
+			executor: 'graphql-js'
 		};
 	}
 	const json: { data?: unknown; errors?: unknown[] } = {};
 	if (result.errors && result.errors.length > 0) json.errors = shapeErrors(result.errors);
 	if ('data' in result) json.data = result.data ?? null;
-	return { status: 200, body: json, operationName, poisoned: ctx.poisonHit };
+	return { status: 200, body: json, operationName, poisoned: ctx.poisonHit, executor: 'graphql-js' };
 }
 
 /** Codes graphql-ruby adds (invalid_null), and one error per timed-out field name. */
@@ -263,6 +290,53 @@ function fragmentTypes(document: DocumentNode): Set<string> {
 		}
 	});
 	return names;
+}
+
+/** A query text parsed and validated once (DS caches parsed documents the same way). */
+interface PreparedQuery {
+	document: DocumentNode | null;
+	parseError: string | null;
+	/** Validation errors as sent (JSON). */
+	validationErrors: unknown[];
+	/** Name of the only operation, if named. */
+	operationName: string | null;
+	fragments: ReadonlySet<string>;
+	fast: FastDocument | null;
+}
+
+const PREPARED_MAX = 256;
+const preparedQueries = new WeakMap<GraphQLSchema, Map<string, PreparedQuery>>();
+
+function prepareQuery(schema: GraphQLSchema, text: string): PreparedQuery {
+	let cache = preparedQueries.get(schema);
+	if (!cache) preparedQueries.set(schema, (cache = new Map()));
+	const hit = cache.get(text);
+	if (hit) return hit;
+	let prepared: PreparedQuery;
+	try {
+		const document = parse(text);
+		const validationErrors = validate(schema, document).map((e) => e.toJSON());
+		prepared = {
+			document,
+			parseError: null,
+			validationErrors,
+			operationName: getOperationAST(document)?.name?.value ?? null,
+			fragments: fragmentTypes(document),
+			fast: validationErrors.length === 0 ? prepareFastDocument(document, specialResolver) : null
+		};
+	} catch (error) {
+		prepared = {
+			document: null,
+			parseError: error instanceof Error ? error.message : String(error),
+			validationErrors: [],
+			operationName: null,
+			fragments: new Set(),
+			fast: null
+		};
+	}
+	if (cache.size >= PREPARED_MAX) cache.clear();
+	cache.set(text, prepared);
+	return prepared;
 }
 
 /** Champ types that come back as an older type unless the query names them (ds.md §1.6). */
@@ -307,17 +381,42 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
 		ctx.poisonHit = true;
 		if (ctx.poisonMode === 'invalid_null' && info.returnType instanceof GraphQLNonNull) return null;
 	}
-	const special = RESOLVER_INDEX.get(parent)?.get(info.fieldName);
-	if (special) return special(obj, args, ctx);
-	if (info.fieldName === 'columns' && obj.champDescriptorId !== undefined)
-		return champColumns(obj as FakeChamp);
-	if (obj.__typename !== undefined && obj.__typename !== parent) return downgradedField(obj, parent, info);
-	return obj[info.fieldName];
+	return resolveValue(obj, parent, info.fieldName, args, ctx);
 };
 
+/** The fast path's resolver: the same values, without the fault-injection bookkeeping. */
+const fastResolver: FastResolver<ExecContext> = (source, args, ctx, info) => {
+	const special = info.prepared as Resolver | null;
+	if (special) return special(source, args, ctx);
+	return resolveDefault(source, info.parentType.name, info.fieldName);
+};
+
+/** The custom resolver of a field, if any (looked up once per compiled field). */
+const specialResolver = (parentType: GraphQLObjectType, fieldName: string): Resolver | null =>
+	RESOLVER_INDEX.get(parentType.name)?.get(fieldName) ?? null;
+
+/** A field's value: a special resolver, champ columns, a downgraded champ's field, or the property. */
+function resolveValue(
+	obj: Record<string, unknown>,
+	parent: string,
+	field: string,
+	args: Record<string, unknown>,
+	ctx: ExecContext
+): unknown {
+	const special = RESOLVER_INDEX.get(parent)?.get(field);
+	if (special) return special(obj, args, ctx);
+	return resolveDefault(obj, parent, field);
+}
+
+/** A field without a custom resolver: champ columns, a downgraded champ's field, or the property. */
+function resolveDefault(obj: Record<string, unknown>, parent: string, field: string): unknown {
+	if (field === 'columns' && obj.champDescriptorId !== undefined) return champColumns(obj as FakeChamp);
+	if (obj.__typename !== undefined && obj.__typename !== parent) return downgradedField(obj, parent, field);
+	return obj[field];
+}
+
 /** Fields of a champ served under its fallback type (e.g. an address as TextChamp). */
-function downgradedField(obj: Record<string, unknown>, parent: string, info: GraphQLResolveInfo): unknown {
-	const field = info.fieldName;
+function downgradedField(obj: Record<string, unknown>, parent: string, field: string): unknown {
 	if (parent === 'TextChamp' && field === 'value') {
 		return typeof obj.value === 'string' ? obj.value : (obj.stringValue ?? null);
 	}
@@ -333,22 +432,16 @@ function downgradedField(obj: Record<string, unknown>, parent: string, info: Gra
 
 // ------------------------------------------------------------------ objects
 
-const RECORD: unique symbol = Symbol('record');
-const FORMS: unique symbol = Symbol('forms');
-
-type DossierNode = Omit<FakeDossier, 'champs' | 'annotations'> & {
-	[RECORD]: DossierRecord;
-	[FORMS]?: { champs: FakeChamp[]; annotations: FakeChamp[]; hidden: FakeChamp[] };
-};
-
-/** A dossier whose champs are rendered only if the query asks for them. */
-function dossierNode(store: DsStore, rec: DossierRecord): DossierNode {
-	return Object.assign(store.renderHeader(rec), { [RECORD]: rec }) as DossierNode;
+/** A dossier as resolvers see it: the store's rendering (champs hidden by conditions included). */
+function dossierNode(store: DsStore, rec: DossierRecord): RenderedDossier {
+	return store.render(rec);
 }
 
-function forms(store: DsStore, node: DossierNode): NonNullable<DossierNode[typeof FORMS]> {
-	node[FORMS] ??= store.renderForms(node[RECORD]);
-	return node[FORMS];
+/** The record behind a dossier node. */
+function recordOf(store: DsStore, node: Record<string, unknown>): DossierRecord {
+	const rec = store.recordOf(node);
+	if (!rec) throw new Error('dossier node without record');
+	return rec;
 }
 
 const revisionCache = new WeakMap<DsStore, Map<string, unknown>>();
@@ -420,7 +513,19 @@ function service(store: DsStore): Record<string, unknown> {
 	};
 }
 
+const descriptorCache = new WeakMap<DsStore, Map<string, Record<string, unknown>>>();
+
+/** `DemarcheDescriptor` of a revision, built once per form version (every dossier node asks for it). */
 function demarcheDescriptor(store: DsStore, rev: RevisionSpec): Record<string, unknown> {
+	let cache = descriptorCache.get(store);
+	if (!cache) descriptorCache.set(store, (cache = new Map()));
+	const key = `${rev.id}:${store.formVersion}`;
+	let obj = cache.get(key);
+	if (!obj) cache.set(key, (obj = buildDemarcheDescriptor(store, rev)));
+	return obj;
+}
+
+function buildDemarcheDescriptor(store: DsStore, rev: RevisionSpec): Record<string, unknown> {
 	const url = `${store.origin}/commencer/demo-aides-renovation`;
 	return {
 		id: typedId('Procedure', store.demarcheNumber),
@@ -512,11 +617,33 @@ interface Connection<T> {
 	};
 }
 
-/** DS's `CursorConnection`: keyset on (timestamp, id), default and max page size 100. */
+type Key = readonly [number, number];
+
+const compareKeys = (a: Key, b: Key): number => a[0] - b[0] || a[1] - b[1];
+
+/** First index in `[from, to)` where the monotone `test` holds (`to` if none). */
+function firstIndex<I>(items: readonly I[], from: number, to: number, test: (item: I) => boolean): number {
+	let lo = from;
+	let hi = to;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (test(items[mid] as I)) hi = mid;
+		else lo = mid + 1;
+	}
+	return lo;
+}
+
+/**
+ * DS's `CursorConnection`: keyset on (timestamp, id), default and max page size 100. `sorted` is
+ * ascending by `key`; cursors and `since` (a lower bound on the timestamp) are found by binary
+ * search, then only the page is scanned for items that `keep` accepts.
+ */
 function connection<I, T>(
 	ctx: ExecContext,
-	items: I[],
-	key: (item: I) => readonly [number, number],
+	sorted: readonly I[],
+	key: (item: I) => Key,
+	keep: (item: I) => boolean,
+	since: number | null,
 	toNode: (item: I) => T,
 	args: PageArgs
 ): Connection<T> {
@@ -552,19 +679,32 @@ function connection<I, T>(
 			throw dsError('invalid cursor', 'bad_request');
 		}
 	}
-	const keyed = items.map((item) => ({ item, k: key(item) }));
-	const cmp = (a: readonly [number, number], b: readonly [number, number]): number =>
-		a[0] - b[0] || a[1] - b[1];
-	keyed.sort((a, b) => (inverted ? cmp(b.k, a.k) : cmp(a.k, b.k)));
-	let filtered = keyed;
+	let lo = since === null ? 0 : firstIndex(sorted, 0, sorted.length, (x) => key(x)[0] >= since);
+	let hi = sorted.length;
 	if (bound) {
-		const b: readonly [number, number] = [bound.ms, bound.id];
-		filtered = before !== null ? keyed.filter((x) => cmp(x.k, b) < 0) : keyed.filter((x) => cmp(x.k, b) > 0);
+		const b: Key = [bound.ms, bound.id];
+		if (before !== null) hi = firstIndex(sorted, lo, hi, (x) => compareKeys(key(x), b) >= 0);
+		else lo = firstIndex(sorted, lo, hi, (x) => compareKeys(key(x), b) > 0);
 	}
-	const fetched = filtered.slice(0, limit);
+	// Newest first when paging backwards, as DS does before reversing the page.
+	const fetched: I[] = [];
+	if (inverted) {
+		for (let i = hi - 1; i >= lo && fetched.length < limit; i--) {
+			const item = sorted[i] as I;
+			if (keep(item)) fetched.push(item);
+		}
+	} else {
+		for (let i = lo; i < hi && fetched.length < limit; i++) {
+			const item = sorted[i] as I;
+			if (keep(item)) fetched.push(item);
+		}
+	}
 	const page = fetched.slice(0, limit - 1);
 	if (inverted) page.reverse();
-	const edges = page.map(({ item, k }) => ({ cursor: encodeCursor(k[0], k[1]), node: toNode(item) }));
+	const edges = page.map((item) => {
+		const k = key(item);
+		return { cursor: encodeCursor(k[0], k[1]), node: toNode(item) };
+	});
 	return {
 		nodes: edges.map((e) => e.node),
 		edges,
@@ -598,35 +738,38 @@ function dossiersConnection(
 	ctx: ExecContext,
 	args: DossiersArgs,
 	groupeNumber?: number
-): Connection<DossierNode> {
+): Connection<RenderedDossier> {
 	const store = ctx.store;
-	let recs = store.visibleRecords(groupeNumber);
-	if (args.state) recs = recs.filter((r) => r.state === args.state);
-	if (args.archived !== undefined && args.archived !== null)
-		recs = recs.filter((r) => r.archived === args.archived);
+	// Revisions a dossier may have, or null for any.
+	let revisions: Set<number> | null = null;
 	if (args.revision) {
-		const rev = findRevision(store, args.revision);
-		recs = recs.filter((r) => r.revisionId === rev.id);
-	} else {
-		if (args.minRevision) {
-			const min = findRevision(store, args.minRevision).createdAt;
-			recs = recs.filter((r) => store.revision(r.revisionId).createdAt >= min);
-		}
-		if (args.maxRevision) {
-			const max = findRevision(store, args.maxRevision).createdAt;
-			recs = recs.filter((r) => store.revision(r.revisionId).createdAt <= max);
-		}
+		revisions = new Set([findRevision(store, args.revision).id]);
+	} else if (args.minRevision || args.maxRevision) {
+		const min = args.minRevision ? findRevision(store, args.minRevision).createdAt : -Infinity;
+		const max = args.maxRevision ? findRevision(store, args.maxRevision).createdAt : Infinity;
+		revisions = new Set(
+			store.revisions.filter((r) => r.createdAt >= min && r.createdAt <= max).map((r) => r.id)
+		);
 	}
+	const state = args.state;
+	const archived = args.archived === undefined || args.archived === null ? null : args.archived;
+	const keep = (r: DossierRecord): boolean =>
+		r.hiddenByUserAt === null &&
+		r.hiddenByAdministrationAt === null &&
+		(groupeNumber === undefined || r.groupeNumber === groupeNumber) &&
+		(!state || r.state === state) &&
+		(archived === null || r.archived === archived) &&
+		(revisions === null || revisions.has(r.revisionId));
 	// DS: `updatedSince` wins; `createdSince` (really the dépôt date) is then ignored.
 	const updatedSince = typeof args.updatedSince === 'number' ? args.updatedSince : null;
 	const createdSince = typeof args.createdSince === 'number' ? args.createdSince : null;
-	if (updatedSince !== null) recs = recs.filter((r) => r.updatedAt >= updatedSince);
-	else if (createdSince !== null) recs = recs.filter((r) => r.deposeAt >= createdSince);
-	const key =
-		updatedSince !== null
-			? (r: DossierRecord) => [r.updatedAt, r.number] as const
-			: (r: DossierRecord) => [r.deposeAt, r.number] as const;
-	return connection(ctx, recs, key, (r) => dossierNode(store, r), args);
+	const toNode = (r: DossierRecord) => dossierNode(store, r);
+	if (updatedSince !== null) {
+		const key = (r: DossierRecord) => [r.updatedAt, r.number] as const;
+		return connection(ctx, store.ordered('updated'), key, keep, updatedSince, toNode, args);
+	}
+	const key = (r: DossierRecord) => [r.deposeAt, r.number] as const;
+	return connection(ctx, store.ordered('depose'), key, keep, createdSince, toNode, args);
 }
 
 function deletedConnection(
@@ -635,11 +778,14 @@ function deletedConnection(
 	groupe?: number
 ) {
 	const since = typeof args.deletedSince === 'number' ? args.deletedSince : null;
-	const recs = ctx.store.deletedRecords(groupe).filter((d) => since === null || d.deletedAt >= since);
+	const key = (d: DeletedRecord) => [d.deletedAt, d.id] as const;
+	const sorted = ctx.store.deletedRecords(groupe).sort((a, b) => compareKeys(key(a), key(b)));
 	return connection(
 		ctx,
-		recs,
-		(d) => [d.deletedAt, d.id] as const,
+		sorted,
+		key,
+		() => true,
+		since,
 		(d) => ctx.store.deletedAsJson(d),
 		args
 	);
@@ -651,11 +797,14 @@ function pendingConnection(
 	groupe?: number
 ) {
 	const since = typeof args.deletedSince === 'number' ? args.deletedSince : null;
-	const recs = ctx.store.pendingRecords(groupe).filter((r) => since === null || DsStore.hiddenAt(r) >= since);
+	const key = (r: DossierRecord) => [DsStore.hiddenAt(r), r.number] as const;
+	const sorted = ctx.store.pendingRecords(groupe).sort((a, b) => compareKeys(key(a), key(b)));
 	return connection(
 		ctx,
-		recs,
-		(r) => [DsStore.hiddenAt(r), r.number] as const,
+		sorted,
+		key,
+		() => true,
+		since,
 		(r) => ctx.store.pendingAsDeleted(r),
 		args
 	);
@@ -724,21 +873,21 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
 	'GroupeInstructeurWithDossiers.pendingDeletedDossiers': (s, args, ctx) =>
 		pendingConnection(ctx, args, s.number as number),
 	'Dossier.demarche': (s, _a, ctx) =>
-		demarcheDescriptor(ctx.store, ctx.store.revision((s as unknown as DossierNode)[RECORD].revisionId)),
+		demarcheDescriptor(ctx.store, ctx.store.revision(recordOf(ctx.store, s).revisionId)),
 	'Dossier.revision': (s, _a, ctx) =>
-		revisionObject(ctx.store, ctx.store.revision((s as unknown as DossierNode)[RECORD].revisionId)),
+		revisionObject(ctx.store, ctx.store.revision(recordOf(ctx.store, s).revisionId)),
 	'Dossier.groupeInstructeur': (s, _a, ctx) => {
-		const number = (s as unknown as DossierNode)[RECORD].groupeNumber;
+		const number = recordOf(ctx.store, s).groupeNumber;
 		const groupe = ctx.store.groupes.find((g) => g.number === number);
 		return groupe ? groupeObject(groupe) : s.groupeInstructeur;
 	},
-	'Dossier.champs': (s, args, ctx) => {
-		const f = forms(ctx.store, s as unknown as DossierNode);
-		return champById(f.champs, f.hidden, args.id);
+	'Dossier.champs': (s, args) => {
+		const d = s as unknown as RenderedDossier;
+		return champById(d.champs, d[HIDDEN_CHAMPS], args.id);
 	},
-	'Dossier.annotations': (s, args, ctx) => {
-		const f = forms(ctx.store, s as unknown as DossierNode);
-		return champById(f.annotations, f.hidden, args.id);
+	'Dossier.annotations': (s, args) => {
+		const d = s as unknown as RenderedDossier;
+		return champById(d.annotations, d[HIDDEN_CHAMPS], args.id);
 	},
 	'Dossier.messages': (s, args) => byId(s.messages as { id: string }[], args.id),
 	'Dossier.avis': (s, args) => byId(s.avis as { id: string }[], args.id),

@@ -77,6 +77,11 @@ export interface FakeDsOptions {
 	schemaPath?: string;
 	/** Adds permissive CORS headers (real DS is called server-side; off by default). */
 	cors?: boolean;
+	/**
+	 * Renders every dossier before listening (benchmarks): DS's rows exist before anyone asks,
+	 * so the first client to read them should not pay for generating them.
+	 */
+	prerender?: boolean;
 }
 
 /** The three tokens of a server: covering the démarche, covering nothing, expired. */
@@ -353,7 +358,7 @@ export async function startFakeDs(options: FakeDsOptions = {}): Promise<FakeDs> 
 				case 'addDossiers':
 					return send(res, 200, { numbers: api.addDossiers(Number(input.count ?? 1)) });
 				case 'truth':
-					return send(res, 200, ds.truth());
+					return send(res, 200, ds.servedTruth());
 				case 'deletions':
 					return send(res, 200, api.deletions());
 				default:
@@ -415,6 +420,7 @@ export async function startFakeDs(options: FakeDsOptions = {}): Promise<FakeDs> 
 	const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	try {
 		store = new DsStore({ seed, dossiers: options.dossiers ?? 500, demarcheNumber, origin });
+		if (options.prerender) store.prerender();
 	} catch (error) {
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		throw error;
