@@ -222,9 +222,16 @@ export const LABOUR =
 
 /** The type of a geste named by a label, or `null` (earliest match wins, then catalogue order). */
 export function matchGesteType(text: string): GesteType | null {
+	const lead = text.match(LEAD)?.[0].length ?? 0;
 	const hits: { spec: GesteTypeSpec; index: number; order: number }[] = [];
 	GESTE_TYPE_SPECS.forEach((spec, order) => {
-		const indexes = spec.patterns.map((re) => re.exec(text)?.index ?? -1).filter((i) => i >= 0);
+		const indexes = spec.patterns
+			.map((re) => {
+				const i = re.exec(text)?.index ?? -1;
+				// A bare generic noun ("portes", "volet", "PAC") names the line only when it leads it.
+				return i > lead && GENERIC.some((g) => g.source === re.source) ? -1 : i;
+			})
+			.filter((i) => i >= 0);
 		if (indexes.length > 0) hits.push({ spec, index: Math.min(...indexes), order });
 	});
 	if (hits.length === 0) return null;
@@ -233,6 +240,26 @@ export function matchGesteType(text: string): GesteType | null {
 	const winner = hits.find((h) => h.spec.overrides?.includes(best.spec.type));
 	return (winner ?? best).spec.type;
 }
+
+/** The words that may come before the noun naming a line ("Fourniture et pose d'une …"). */
+const LEAD =
+	/^(?:[-–•*\d.)\s]*)(?:(?:fourniture|pose|installation|remplacement|mise en place|depose et repose|reprise)(?: et (?:pose|installation|mise en service))?(?: (?:d'une?|d'|de la|du|des|de|en))?\s*)?(?:(?:nouvelle?s?|\d+)\s+)?/;
+
+/** Patterns of generic nouns: they must lead the label (see `matchGesteType`). */
+const GENERIC: RegExp[] = [
+	/\bportes?\b(?! de garage non)/,
+	/\bfenetres?\b/,
+	/\bchassis\b/,
+	/\bcoulissants?\b/,
+	/\bvolets?\b/,
+	/\bpersiennes?\b/,
+	/\bpoeles?\b/,
+	/\binserts?\b/,
+	/\b(?:pac|pompes? a chaleur)\b/,
+	/\bvmc\b/,
+	/\bdoublages?\b/,
+	/\bgreniers?\b/
+];
 
 /** The spec of a geste type. */
 export function gesteTypeSpec(type: GesteType): GesteTypeSpec {

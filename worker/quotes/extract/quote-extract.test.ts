@@ -412,7 +412,10 @@ describe('names and types', () => {
 				'chauffe-eau thermodynamique 200 l',
 				'chaudiere a granules',
 				'insert bois',
-				'meubles de cuisine'
+				'meubles de cuisine',
+				'meubles hauts chene 6 portes',
+				"fourniture et pose d'une porte d'entree",
+				'store interieur pour fenetre'
 			].map(matchGesteType)
 		).toStrictEqual([
 			'pac_air_eau',
@@ -427,6 +430,9 @@ describe('names and types', () => {
 			'chauffe_eau_thermo',
 			'chaudiere_biomasse',
 			'poele_insert',
+			null,
+			null,
+			'menuiserie_porte',
 			null
 		]);
 	});
