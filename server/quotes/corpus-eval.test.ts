@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDossier, checkQuote, type QuoteResult } from '#worker/quotes/check/index.ts';
 import { readFromRows, readFromText, type FixtureRow } from '#worker/quotes/extract/read-fixtures.ts';
@@ -38,12 +39,31 @@ interface Entry {
 	expected_extra?: ExpectedError[];
 	expected_fields?: Record<string, unknown> | null;
 	external_mocks?: ExternalMocks | null;
-	generate?: { size_bytes?: number } | null;
+	generate?: { size_bytes?: number; pages?: number } | null;
 }
 
 const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as Entry[];
 const results = new Map<string, { result: QuoteResult; ms: number }>();
 const scratch = mkdtempSync(join(tmpdir(), 'quotes-eval-'));
+
+/** B07 is not stored: the first three pages of Q11, then 297 pages of annexes with a text layer. */
+async function longFile(entry: Entry): Promise<string> {
+	const base = await PDFDocument.load(readFileSync(join(CORPUS, 'Q11.pdf')));
+	const doc = await PDFDocument.create();
+	for (const page of await doc.copyPages(base, [0, 1, 2])) doc.addPage(page);
+	const font = await doc.embedFont(StandardFonts.Helvetica);
+	for (let i = 1; i <= 297; i++) {
+		const page = doc.addPage([595, 842]);
+		page.drawText(`Annexe ${i} - Fiche produit et notice d'entretien`, { x: 40, y: 800, size: 12, font });
+		for (let l = 0; l < 30; l++) {
+			const text = `Caractéristiques, conseils d'utilisation et garanties du fabricant, ligne ${l + 1}.`;
+			page.drawText(text, { x: 40, y: 770 - l * 18, size: 9, font });
+		}
+	}
+	const path = join(scratch, `${entry.id}.pdf`);
+	writeFileSync(path, await doc.save());
+	return path;
+}
 
 /** B08 is not stored: a file over the 50 Mo limit, refused from its size before reading. */
 function tooLargeFile(entry: Entry): string {
@@ -59,10 +79,11 @@ beforeAll(async () => {
 	const tasks: (() => Promise<void>)[] = [];
 	for (const entry of manifest) {
 		if (entry.kind === 'case') continue;
-		// B07 (300 pages, not stored) only measures reading speed: it is left to the reader's tests.
-		if (!entry.file && !entry.generate?.size_bytes) continue;
-		const path = entry.file ? join(CORPUS, entry.file) : tooLargeFile(entry);
+		if (!entry.file && !entry.generate) continue;
 		tasks.push(async () => {
+			// B07 and B08 are not stored: built here, in a temporary folder.
+			let path = entry.file ? join(CORPUS, entry.file) : null;
+			path ??= entry.generate?.size_bytes ? tooLargeFile(entry) : await longFile(entry);
 			const { result, ms } = await checkQuoteFile(path, {
 				...mockSources(entry.external_mocks),
 				aides: entry.aides ?? undefined

@@ -1,3 +1,4 @@
+import { MAX_ANALYSED_PAGES } from '../extract/quote-document.ts';
 import { extractQuote } from '../extract/quote-extract.ts';
 import type { AdminFields, Extraction, Geste, LineItem } from '../extract/types.ts';
 import type { ReadResult } from '../read/read-types.ts';
@@ -118,6 +119,14 @@ export async function checkExtraction(
 		]);
 	}
 	const warnings = read ? readWarnings(read) : [];
+	if (ex.skippedPages.length > 0 && !warnings.some((w) => w.code === 'x_pages_tronquees')) {
+		const [first, last] = [ex.skippedPages[0], ex.skippedPages[ex.skippedPages.length - 1]];
+		warnings.push({
+			code: 'x_pages_tronquees',
+			message: `Seules les ${MAX_ANALYSED_PAGES} premières pages utiles ont été analysées (pages ${first} à ${last} non analysées : annexes, fiches produits…).`,
+			pages: []
+		});
+	}
 	let outcome = runRules(ex, { rge, company, aides: ctx.aides, readWarnings: warnings });
 	if (ex.lineCount === 0) outcome = { errors: [makeError('empty_file_error')], pointsChecked: 1 };
 	return {

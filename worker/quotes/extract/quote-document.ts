@@ -44,7 +44,16 @@ export interface QuoteDocument {
 	/** Pages kept (not CGV), in order. */
 	pages: number[];
 	lineCount: number;
+	/** Pages with text left out beyond `MAX_ANALYSED_PAGES` (annexes, product sheets…). */
+	skippedPages: number[];
 }
+
+/**
+ * Pages analysed at most (general terms excluded). A devis holds in a few pages; what comes
+ * after is annexes (product sheets, notices): they are skipped and reported, which also bounds
+ * the time spent on a 300-page file.
+ */
+export const MAX_ANALYSED_PAGES = 30;
 
 /** A heading that starts the general terms of sale: everything after it is ignored. */
 const CGV_HEADING =
@@ -62,9 +71,14 @@ export function buildDocument(read: ReadResult): QuoteDocument {
 	const pages: number[] = [];
 	let lineCount = 0;
 	let cut = false;
+	const skippedPages: number[] = [];
 	for (const page of read.pages) {
 		if (cut) break;
 		if (page.cgv || page.source === 'empty') continue;
+		if (pages.length >= MAX_ANALYSED_PAGES) {
+			skippedPages.push(page.number);
+			continue;
+		}
 		pages.push(page.number);
 		const segments: Omit<Segment, 'row'>[] = [];
 		const lines = page.lines.filter((l) => l.text.trim() !== '');
@@ -126,7 +140,7 @@ export function buildDocument(read: ReadResult): QuoteDocument {
 			lineCount += 1;
 		}
 	}
-	return { rows, pages, lineCount };
+	return { rows, pages, lineCount, skippedPages };
 }
 
 /** Splits a line into cells at pipes, tabs or wide gaps, keeping each cell's character offset. */

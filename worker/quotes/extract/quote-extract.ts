@@ -150,6 +150,7 @@ export function extractQuote(read: ReadResult): Extraction {
 		lignes_hors_geste: others,
 		lineCount: doc.lineCount,
 		deductions: table.deductions,
-		namedTypes: [...namedTypes]
+		namedTypes: [...namedTypes],
+		skippedPages: doc.skippedPages
 	};
 }

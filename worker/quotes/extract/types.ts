@@ -148,4 +148,6 @@ export interface Extraction {
 	deductions: number;
 	/** Geste types named in the subject of the devis ("Objet : pose d'une pompe à chaleur"). */
 	namedTypes: GesteType[];
+	/** Pages with text that were not analysed (beyond the page cap). */
+	skippedPages: number[];
 }
