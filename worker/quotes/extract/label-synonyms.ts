@@ -294,13 +294,14 @@ export const DOCUMENT_TITLES: {
 	type: 'devis' | 'facture' | 'proposition' | 'bon_de_commande';
 	re: RegExp;
 }[] = [
-	{ type: 'facture', re: /^(?:facture|facture d'acompte|facture de solde|avoir)\b/ },
+	{ type: 'facture', re: /^(?:facture|facture d'acompte|facture de solde)\b(?!\s+(?:payable|sera|a\b))/ },
 	{ type: 'devis', re: /^(?:devis|devis estimatif|devis descriptif|devis quantitatif|devis n)\b/ },
 	{
 		type: 'proposition',
-		re: /^(?:proposition(?: commerciale| de prix| technique)?|offre(?: de prix| commerciale)?|estimation|chiffrage)\b/
+		// "Offre valable 3 mois" is a validity, not a title: "offre" alone does not name the document.
+		re: /^(?:proposition(?: commerciale| de prix| technique)?(?!\s+valable)|offre (?:de prix|commerciale|n)|estimation|chiffrage)\b/
 	},
-	{ type: 'bon_de_commande', re: /^(?:bon de commande|commande)\b/ }
+	{ type: 'bon_de_commande', re: /^bon de commande\b/ }
 ];
 
 /** Legal forms, longest first; `sole` marks the sole-trader forms (no capital, VAT or RCS required). */
