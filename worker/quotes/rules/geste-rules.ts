@@ -445,7 +445,10 @@ export const THRESHOLD_RULES: ThresholdRule[] = [
 export const EXPECTED_VAT: Partial<Record<GesteType, readonly number[]>> = {
 	// Air-to-air heat pumps do not get the 5,5 % rate by law, but 5,5, 10 and 20 % are all seen on
 	// devis and the right one depends on the dwelling's age: the rate is not judged for them.
-	pac_air_air: [5.5, 10, 20]
+	pac_air_air: [5.5, 10, 20],
+	// Ventilation is often invoiced at 10 % (improvement works) when not part of an energy package.
+	vmc_simple_flux: [5.5, 10],
+	vmc_double_flux: [5.5, 10]
 };
 
 /** Whether the devis declares an aid programme whose thresholds apply (MaPrimeRénov', CEE). */
