@@ -174,7 +174,7 @@ test('when the server does not answer, the widget says so and recovers on retry'
 	await expect(widget.getByTestId('server-error')).toContainText('ne répond pas');
 	await snap(page, 'foundation-server-down');
 	down = false;
-	await widget.getByRole('button', { name: 'Réessayer' }).click();
+	await widget.getByTestId('server-error').getByRole('button', { name: 'Réessayer' }).click();
 	await expect(widget.getByTestId('server-error')).toHaveCount(0);
 	await expect(widget.getByTestId('demo-badge')).toBeVisible();
 });

@@ -13,6 +13,8 @@ export async function startDemoServices(env: NodeJS.ProcessEnv): Promise<void> {
 			? { rateLimitWindowSeconds: Number(env.DEMO_DS_RATE_WINDOW_SECONDS) }
 			: {})
 	});
+	// adapter-node closes its HTTP server on SIGTERM/SIGINT, then emits this: let the process exit.
+	process.once('sveltekit:shutdown', () => void ds.close());
 	env.PASSERELLE_DEMO_DS_URL = ds.url;
 	env.PASSERELLE_DEMO_DS_TOKEN = ds.tokens.valid;
 	env.PASSERELLE_DEMO_DEMARCHE = String(ds.demarcheNumber);

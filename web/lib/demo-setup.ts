@@ -42,6 +42,32 @@ async function waitFor<T>(probe: () => T | null | undefined, timeoutMs: number, 
 	}
 }
 
+/**
+ * grist-static opens custom widgets in `credentialless` iframes, whose storage (IndexedDB) ends
+ * with the page; a real Grist does not. Navigate such frames again without the attribute, so the
+ * demo's widget keeps its local data (quotes read in the browser) across reloads, as in Grist.
+ */
+function keepWidgetStorage(doc: Document): void {
+	const fix = () => {
+		for (const frame of doc.querySelectorAll<HTMLIFrameElement>('iframe[credentialless]')) {
+			frame.removeAttribute('credentialless');
+			// The frame's first navigation may already be under way: once it has loaded, start it again.
+			frame.addEventListener('load', function reload() {
+				const win = frame.contentWindow as (Window & { credentialless?: boolean }) | null;
+				if (win?.credentialless) frame.setAttribute('src', frame.getAttribute('src') ?? '');
+				else frame.removeEventListener('load', reload);
+			});
+		}
+	};
+	fix();
+	new MutationObserver(fix).observe(doc.body, {
+		subtree: true,
+		childList: true,
+		attributes: true,
+		attributeFilter: ['credentialless']
+	});
+}
+
 /** Boots the demo document in `element` and opens a page holding the widget at `widgetUrl`. */
 export async function bootDemo(
 	element: HTMLElement,
@@ -55,6 +81,7 @@ export async function bootDemo(
 		90_000,
 		'document Grist'
 	);
+	keepWidgetStorage(frame.contentDocument!);
 	const tableRef = gristDoc.docData.getMetaTable('_grist_Tables').findRow('tableId', 'Table1');
 	// The first action also waits for the Python engine (Pyodide) to be up.
 	const [created] = (await gristDoc.docData.sendActions([
