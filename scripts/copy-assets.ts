@@ -5,20 +5,15 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { READER_ASSET_SOURCES } from '#worker/quotes/read/reader-assets.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, 'static/vendor');
 
-/** [source in node_modules, destination under static/vendor] */
+/** [source in node_modules, destination under static/vendor]: the widget API, then the reader's assets. */
 export const ASSETS: [string, string][] = [
 	['grist-static/dist/grist-plugin-api.js', 'grist-plugin-api.js'],
-	['pdfjs-dist/build/pdf.worker.min.mjs', 'pdfjs/pdf.worker.min.mjs'],
-	['pdfjs-dist/standard_fonts', 'pdfjs/standard_fonts'],
-	['pdfjs-dist/cmaps', 'pdfjs/cmaps'],
-	['pdfjs-dist/wasm', 'pdfjs/wasm'],
-	['tesseract.js/dist/worker.min.js', 'tesseract/worker.min.js'],
-	['tesseract.js-core', 'tesseract/core'],
-	['@tesseract.js-data/fra/4.0.0_best_int/fra.traineddata.gz', 'tesseract/lang/fra.traineddata.gz']
+	...READER_ASSET_SOURCES.map((a): [string, string] => [a.from, a.to])
 ];
 
 rmSync(out, { recursive: true, force: true });
