@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createFakeDsControl } from '#server/ds-fake/fake-ds-control.ts';
 import { createDsGraphqlTransport } from '#server/ds/graphql-transport.ts';
 import { createGristPort } from '#widget/grist-port.ts';
+import { createMemoryBackend } from '#widget/memory-backend.ts';
 import { createDsCaller } from '#worker/ds/ds-caller.ts';
 import { fetchDossier } from '#worker/ds/ds-pager.ts';
 import { DEMARCHE_SCHEMA_QUERY, DOSSIER_NUMBERS_QUERY } from '#worker/ds/ds-queries.ts';
@@ -21,7 +22,6 @@ import { createTokenBucket, DEFAULT_RETRY, systemClock } from '#worker/ds/ds-thr
 import type { DsDemarcheSchema, DsDossier } from '#worker/ds/ds-types.ts';
 import { buildFormPlan } from '#worker/ds/form-plan.ts';
 import { createDsGristWriter } from '#worker/ds/grist-writer.ts';
-import { createLeanGristBackend } from './lean-grist.ts';
 
 /** What the bench prints with `--json` (exact keys, read by other checks). */
 export interface DsBenchResult {
@@ -75,7 +75,7 @@ function firstLine(child: ChildProcess): Promise<unknown> {
 async function engineSide(target: Target): Promise<Record<string, number>> {
 	const control = createFakeDsControl(target.origin);
 	const transport = createDsGraphqlTransport({ endpoint: target.url, token: target.token });
-	const grist = createGristPort(createLeanGristBackend());
+	const grist = createGristPort(createMemoryBackend(undefined, { keepLog: false }));
 	const rateLimiter = limiter();
 	await control.resetStats();
 	let start = performance.now();
@@ -101,7 +101,9 @@ async function engineSide(target: Target): Promise<Record<string, number>> {
 		seconds,
 		incremental_seconds: incrementalSeconds,
 		incremental_requests: incremental.requests,
-		peak_rss_mb: process.resourceUsage().maxRSS / 1024
+		peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+		cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+		heap_mb: process.memoryUsage().heapUsed / 1e6
 	};
 }
 
@@ -114,7 +116,7 @@ async function baselineSide(target: Target): Promise<Record<string, number>> {
 	const control = createFakeDsControl(target.origin);
 	const transport = createDsGraphqlTransport({ endpoint: target.url, token: target.token });
 	const caller = createDsCaller({ transport, limiter: limiter(), clock: systemClock, retry: DEFAULT_RETRY });
-	const grist = createGristPort(createLeanGristBackend());
+	const grist = createGristPort(createMemoryBackend(undefined, { keepLog: false }));
 	await control.resetStats();
 	const start = performance.now();
 	const schema = await caller.request<{ demarche: DsDemarcheSchema }>(DEMARCHE_SCHEMA_QUERY, {
@@ -220,7 +222,8 @@ async function main(): Promise<void> {
 			'--rate-limit',
 			'100000000',
 			'--seed',
-			String(values.seed)
+			String(values.seed),
+			'--prerender'
 		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] }
 	);

@@ -5,6 +5,7 @@ import { createMemoryBackend, createMemoryDocument } from './memory-backend.ts';
 import { createPluginBackend } from './plugin-backend.ts';
 import type { TableSpec } from './table-spec.ts';
 import { memoryDocApi, recordingBackend } from './testing.ts';
+import { bulkAdd, jsonBytes, sliceByBytes } from './user-actions.ts';
 
 const SPEC: TableSpec = {
 	id: 'Essai',
@@ -157,6 +158,25 @@ describe('GristPort over an in-memory Grist', () => {
 		expect((await port.readRows('Essai')).length).toBe(3000);
 	});
 
+	test('slices follow each row’s UTF-8 JSON size, accents and emoji included', async () => {
+		const backend = recordingBackend(createMemoryBackend());
+		const port = createGristPort(backend);
+		await port.ensureTable(SPEC);
+		const text = ['é', '€', '😀', 'a', '\u0007'];
+		const big = rows(1500).map((r, i) => ({ ...r, nom: text[i % 5]!.repeat(100 + (i % 400)) }));
+		await port.upsert('Essai', big, { key: ['numero'] });
+		const cols = Object.keys(big[0]!);
+		const overhead = jsonBytes(bulkAdd('Essai', cols, [])) + 64;
+		const expected = sliceByBytes(big, backend.maxBodyBytes, overhead, (r) => jsonBytes(r) + 8).map(
+			(s) => s.length
+		);
+		const sent = backend.log
+			.filter((b) => b[0]![0] === 'BulkAddRecord')
+			.map((b) => (b[0]![2] as unknown[]).length);
+		expect(expected.length).toBeGreaterThan(1);
+		expect(sent).toStrictEqual(expected);
+	});
+
 	test('deleteRows removes rows by id; progress reports totals; an aborted write stops', async () => {
 		const port = createGristPort(createMemoryBackend());
 		await port.ensureTable(SPEC);
@@ -187,5 +207,85 @@ describe('GristPort over an in-memory Grist', () => {
 		}
 		expect(plugin.log).toStrictEqual(memory.log);
 		expect(plugin.log.length).toBeGreaterThan(2);
+	});
+
+	describe('write sessions', () => {
+		/** A backend that records actions and counts table reads. */
+		function counted() {
+			const backend = recordingBackend(createMemoryBackend());
+			const reads: string[] = [];
+			return {
+				backend: {
+					...backend,
+					fetchTable: (t: string) => {
+						reads.push(t);
+						return backend.fetchTable(t);
+					}
+				},
+				log: backend.log,
+				reads
+			};
+		}
+
+		/** A run of writes: adds, unchanged rows, updates, deletions, a row with fewer columns. */
+		async function scenario(port: ReturnType<typeof createGristPort>) {
+			await port.ensureTable(SPEC);
+			const results = [];
+			results.push(await port.upsert('Essai', rows(300), { key: ['numero'] }));
+			results.push(await port.upsert('Essai', rows(350, '!').slice(200), { key: ['numero'] }));
+			const ids = [...results[0]!.rowIds.values()].slice(0, 20);
+			await port.deleteRows('Essai', ids);
+			results.push(await port.upsert('Essai', rows(30), { key: ['numero'] }));
+			// Cells never written by the run (Grist's defaults) are compared as Grist holds them.
+			results.push(await port.upsert('Essai', [{ numero: 400, nom: 'Nouveau' }], { key: ['numero'] }));
+			results.push(
+				await port.upsert('Essai', [{ numero: 400, actif: false, montant: 0 }], { key: ['numero'] })
+			);
+			results.push(await port.upsert('Essai', [{ numero: 400, actif: true }], { key: ['numero'] }));
+			return results.map((r) => [r.added, r.updated, r.unchanged, [...r.rowIds]]);
+		}
+
+		test('emit the same actions as the port and read each table once', async () => {
+			const plain = counted();
+			const viaPort = await scenario(createGristPort(plain.backend));
+			const session = counted();
+			const viaSession = await scenario(createGristPort(session.backend).session());
+			expect(viaSession).toStrictEqual(viaPort);
+			expect(session.log).toStrictEqual(plain.log);
+			expect(plain.reads.length).toBe(6);
+			// One read at the first upsert, one when the run needed a cell it had never seen.
+			expect(session.reads.length).toBe(2);
+			expect(await createGristPort(session.backend).readRows('Essai')).toStrictEqual(
+				await createGristPort(plain.backend).readRows('Essai')
+			);
+		});
+
+		test('a row deleted in Grist behind the session is found again on a fresh read', async () => {
+			const backend = createMemoryBackend();
+			const session = createGristPort(backend).session();
+			await session.ensureTable(SPEC);
+			const first = await session.upsert('Essai', rows(5), { key: ['numero'] });
+			await backend.applyUserActions([['BulkRemoveRecord', 'Essai', [first.rowIds.get('[2]')!]]]);
+			const again = await session.upsert('Essai', rows(5, ' (bis)'), { key: ['numero'] });
+			expect([again.added, again.updated]).toStrictEqual([1, 4]);
+			const read = await session.readRows('Essai');
+			expect(read.map((r) => r.fields.nom)).toStrictEqual([1, 3, 4, 5, 2].map((n) => `Porteur ${n} (bis)`));
+		});
+
+		test('deleting the first of two rows with the same key points the key at the other', async () => {
+			const backend = createMemoryBackend();
+			const port = createGristPort(backend);
+			await port.ensureTable(SPEC);
+			await backend.applyUserActions([
+				['BulkAddRecord', 'Essai', [null, null], { numero: [7, 7], nom: ['premier', 'second'] }]
+			]);
+			const session = port.session();
+			const seen = await session.upsert('Essai', [{ numero: 7, nom: 'premier' }], { key: ['numero'] });
+			expect(seen.unchanged).toBe(1);
+			await session.deleteRows('Essai', [seen.rowIds.get('[7]')!]);
+			const after = await session.upsert('Essai', [{ numero: 7, nom: 'second' }], { key: ['numero'] });
+			expect([after.added, after.updated, after.unchanged]).toStrictEqual([0, 0, 1]);
+			expect((await port.readRows('Essai')).map((r) => r.fields.nom)).toStrictEqual(['second']);
+		});
 	});
 });

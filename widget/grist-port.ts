@@ -89,6 +89,50 @@ export interface GristPort {
 	deleteRows(tableId: string, rowIds: number[], signal?: AbortSignal): Promise<number>;
 	/** Reads every row of a table. */
 	readRows(tableId: string): Promise<GristRecord[]>;
+	/**
+	 * A port for one run of writes (e.g. one sync): each table is read once, at its first upsert,
+	 * then its key index and values follow the session's own writes instead of being read again
+	 * for every batch. Writes are the same as the port's. Changes made in Grist meanwhile by
+	 * someone else are not seen until the table is read again (`readRows`, `ensureTable`, or a
+	 * failed write, which is then retried once over a fresh read): keep sessions short-lived.
+	 */
+	session(): GristPort;
+}
+
+/** A cell the session did not write and has not read (a default Grist filled in). */
+const UNKNOWN: unique symbol = Symbol('unknown cell');
+type Cell = CellValue | typeof UNKNOWN;
+
+/** Raised while diffing over a cell the session does not know: the table is read again. */
+const RELOAD = new Error('table copy incomplete');
+
+/** One key index of a table: key (JSON of the key cells) → row id of its first row. */
+interface KeyIndex {
+	key: string[];
+	rows: Map<string, number>;
+	/** Keys held by several rows (a deletion then rescans). */
+	duplicated: Set<string>;
+	stale: boolean;
+}
+
+/** What an upsert compares against: a table's cells, where each row is, and key indexes. */
+interface TableState {
+	/** Column arrays, `id` included; deleted rows stay in the arrays but leave `pos`. */
+	data: Record<string, Cell[]> & { id: number[] };
+	pos: Map<number, number>;
+	indexes: Map<string, KeyIndex>;
+}
+
+function tableState(data: TableColumns): TableState {
+	const pos = new Map<number, number>();
+	data.id.forEach((rowId, i) => pos.set(rowId, i));
+	return { data, pos, indexes: new Map() };
+}
+
+function cellAt(state: TableState, column: string, i: number): CellValue | undefined {
+	const value = state.data[column]?.[i];
+	if (value === UNKNOWN) throw RELOAD;
+	return value;
 }
 
 /** Builds the GristPort over a backend: the one place where Passerelle's write logic lives. */
@@ -96,21 +140,22 @@ export function createGristPort(backend: GristBackend): GristPort {
 	// Columns found with a foreign type, per table: upserts leave them alone.
 	const conflicted = new Map<string, Set<string>>();
 
+	/**
+	 * Sends `build(from, to)` over consecutive slices of `items` whose bodies stay under the
+	 * backend's limit (`sliceByBytes` with each item's JSON size).
+	 */
 	async function applySliced(
-		items: number,
+		items: readonly unknown[],
 		build: (from: number, to: number) => UserAction,
-		sizer: (i: number) => unknown,
 		progress?: (done: number) => void,
 		signal?: AbortSignal
 	): Promise<unknown[]> {
-		const indexes = Array.from({ length: items }, (_, i) => i);
 		const overhead = jsonBytes(build(0, 0)) + 64;
-		const slices = sliceByBytes(indexes, backend.maxBodyBytes, overhead, (i) => jsonBytes(sizer(i)) + 8);
 		const results: unknown[] = [];
 		let from = 0;
-		for (const slice of slices) {
+		for (const size of sliceSizes(items, backend.maxBodyBytes, overhead)) {
 			signal?.throwIfAborted();
-			const to = from + slice.length;
+			const to = from + size;
 			const ret = await backend.applyUserActions([build(from, to)]);
 			results.push(ret[0]);
 			from = to;
@@ -119,7 +164,179 @@ export function createGristPort(backend: GristBackend): GristPort {
 		return results;
 	}
 
-	return {
+	/** JSON of a row's key cells (`[v]` for a one-column key, without building the list). */
+	const keyOfRow = (key: string[]) => {
+		const [only] = key;
+		if (key.length === 1 && only !== undefined) {
+			return (get: (c: string) => CellValue | undefined): string =>
+				`[${JSON.stringify(normaliseKey(get(only)))}]`;
+		}
+		return (get: (c: string) => CellValue | undefined): string =>
+			JSON.stringify(key.map((k) => normaliseKey(get(k))));
+	};
+
+	/** Key → row id of the table's first row with that key (built once per session and key). */
+	function keyIndex(state: TableState, key: string[]): KeyIndex {
+		const sig = JSON.stringify(key);
+		let index = state.indexes.get(sig);
+		if (index && !index.stale) return index;
+		const keyOf = keyOfRow(key);
+		index = { key, rows: new Map(), duplicated: new Set(), stale: false };
+		state.data.id.forEach((rowId, i) => {
+			if (state.pos.get(rowId) !== i) return;
+			const k = keyOf((c) => cellAt(state, c, i));
+			if (index!.rows.has(k)) index!.duplicated.add(k);
+			else index!.rows.set(k, rowId);
+		});
+		state.indexes.set(sig, index);
+		return index;
+	}
+
+	/**
+	 * Diffs `rows` against `state`, writes what changed and, for a session (`track`), brings
+	 * `state` up to date with what was written. Throws RELOAD before writing anything when
+	 * `state` lacks a cell the diff needs.
+	 */
+	async function upsertInto(
+		state: TableState,
+		tableId: string,
+		rows: Row[],
+		{ key, onProgress, signal }: UpsertOptions,
+		track: boolean
+	): Promise<UpsertResult> {
+		const skip = conflicted.get(tableId) ?? new Set<string>();
+		const keyOf = keyOfRow(key);
+		const existing = keyIndex(state, key).rows;
+		// Last occurrence of a key wins.
+		const incoming = new Map<string, Row>();
+		for (const row of rows)
+			incoming.set(
+				keyOf((c) => row[c]),
+				row
+			);
+
+		const toAdd: Row[] = [];
+		const toUpdate: { id: number; row: Row }[] = [];
+		let unchanged = 0;
+		for (const [k, row] of incoming) {
+			const clean = withoutColumns(row, skip);
+			const rowId = existing.get(k);
+			if (rowId === undefined) {
+				toAdd.push(clean);
+				continue;
+			}
+			const i = state.pos.get(rowId) as number;
+			const differs = Object.keys(clean).some((c) => !cellEquals(cellAt(state, c, i), clean[c] ?? null));
+			if (differs) toUpdate.push({ id: rowId, row: clean });
+			else unchanged++;
+		}
+
+		const total = toAdd.length + toUpdate.length;
+		let done = 0;
+		const report = (n: number) => onProgress?.({ table: tableId, done: n, total });
+		const rowIds = new Map<string, number>();
+		for (const [k, id] of existing) if (incoming.has(k)) rowIds.set(k, id);
+
+		for (const group of groupByColumns(toUpdate, (u) => u.row)) {
+			const cols = Object.keys(group[0]!.row);
+			const base = done;
+			await applySliced(
+				group.map((u) => u.row),
+				(from, to) =>
+					bulkUpdate(
+						tableId,
+						group.slice(from, to).map((u) => u.id),
+						cols,
+						group.slice(from, to).map((u) => u.row)
+					),
+				(n) => report((done = base + n)),
+				signal
+			);
+			if (track) for (const u of group) setCells(state, state.pos.get(u.id) as number, u.row);
+		}
+		for (const group of groupByColumns(toAdd, (r) => r)) {
+			const cols = Object.keys(group[0]!);
+			const base = done;
+			const rets = await applySliced(
+				group,
+				(from, to) => bulkAdd(tableId, cols, group.slice(from, to)),
+				(n) => report((done = base + n)),
+				signal
+			);
+			const ids = rets.flatMap((r) => (Array.isArray(r) ? (r as number[]) : []));
+			group.forEach((row, i) => {
+				const id = ids[i];
+				if (id !== undefined)
+					rowIds.set(
+						keyOf((c) => row[c]),
+						id
+					);
+			});
+			if (track) appendRows(state, cols, group, ids);
+		}
+		return { added: toAdd.length, updated: toUpdate.length, unchanged, rowIds };
+	}
+
+	/** Writes a row's cells into the copy (a column it lacks gets unknown cells elsewhere). */
+	function setCells(state: TableState, i: number, row: Row): void {
+		for (const c in row) {
+			const column = state.data[c];
+			const v = row[c] ?? null;
+			if (column) column[i] = v;
+			else {
+				const cells = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
+				cells[i] = v;
+				state.data[c] = cells;
+			}
+		}
+	}
+
+	/** Rows the session added: their cells as written, the others as Grist's unknown defaults. */
+	function appendRows(state: TableState, cols: string[], rows: Row[], ids: (number | undefined)[]): void {
+		const columns = Object.keys(state.data).filter((c) => c !== 'id');
+		const written = new Set(cols);
+		const extra = cols.filter((c) => !(c in state.data));
+		for (const c of extra) state.data[c] = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
+		const indexes = [...state.indexes.values()].filter((index) => !index.stale);
+		const keyOfs = indexes.map((index) => keyOfRow(index.key));
+		rows.forEach((row, r) => {
+			const id = ids[r];
+			if (id === undefined) return;
+			const i = state.data.id.length;
+			state.data.id.push(id);
+			state.pos.set(id, i);
+			for (const c of columns) state.data[c]!.push(written.has(c) ? (row[c] ?? null) : UNKNOWN);
+			for (const c of extra) state.data[c]!.push(row[c] ?? null);
+			indexes.forEach((index, n) => {
+				const k = keyOfs[n]!((c) => row[c]);
+				if (!index.rows.has(k)) index.rows.set(k, id);
+			});
+		});
+	}
+
+	/** Drops deleted rows from the copy and from its key indexes. */
+	function forgetRows(state: TableState, rowIds: number[]): void {
+		for (const id of rowIds) {
+			const i = state.pos.get(id);
+			if (i === undefined) continue;
+			for (const index of state.indexes.values()) {
+				if (index.stale) continue;
+				let k: string;
+				try {
+					k = keyOfRow(index.key)((c) => cellAt(state, c, i));
+				} catch {
+					index.stale = true;
+					continue;
+				}
+				if (index.rows.get(k) !== id) continue;
+				if (index.duplicated.has(k)) index.stale = true;
+				else index.rows.delete(k);
+			}
+			state.pos.delete(id);
+		}
+	}
+
+	const port: GristPort = {
 		kind: backend.kind,
 		listTables: () => backend.listTables(),
 
@@ -173,109 +390,81 @@ export function createGristPort(backend: GristBackend): GristPort {
 			return result;
 		},
 
-		async upsert(tableId, rows, { key, onProgress, signal }) {
-			const skip = conflicted.get(tableId) ?? new Set<string>();
-			const data = await backend.fetchTable(tableId);
-			const keyOf = (get: (c: string) => CellValue | undefined) =>
-				JSON.stringify(key.map((k) => normaliseKey(get(k))));
-			const existing = new Map<string, number>();
-			const rowIndex = new Map<number, number>();
-			data.id.forEach((rowId, i) => {
-				const k = keyOf((c) => data[c]?.[i]);
-				if (!existing.has(k)) existing.set(k, rowId);
-				rowIndex.set(rowId, i);
-			});
-			// Last occurrence of a key wins.
-			const incoming = new Map<string, Row>();
-			for (const row of rows)
-				incoming.set(
-					keyOf((c) => row[c]),
-					row
-				);
-
-			const toAdd: Row[] = [];
-			const toUpdate: { id: number; row: Row }[] = [];
-			let unchanged = 0;
-			for (const [k, row] of incoming) {
-				const clean = withoutColumns(row, skip);
-				const rowId = existing.get(k);
-				if (rowId === undefined) {
-					toAdd.push(clean);
-					continue;
-				}
-				const i = rowIndex.get(rowId) as number;
-				const differs = Object.keys(clean).some((c) => !cellEquals(data[c]?.[i], clean[c] ?? null));
-				if (differs) toUpdate.push({ id: rowId, row: clean });
-				else unchanged++;
-			}
-
-			const total = toAdd.length + toUpdate.length;
-			let done = 0;
-			const report = (n: number) => onProgress?.({ table: tableId, done: n, total });
-			const rowIds = new Map<string, number>();
-			for (const [k, id] of existing) if (incoming.has(k)) rowIds.set(k, id);
-
-			for (const group of groupByColumns(toUpdate, (u) => u.row)) {
-				const cols = Object.keys(group[0]!.row);
-				const base = done;
-				await applySliced(
-					group.length,
-					(from, to) =>
-						bulkUpdate(
-							tableId,
-							group.slice(from, to).map((u) => u.id),
-							cols,
-							group.slice(from, to).map((u) => u.row)
-						),
-					(i) => group[i]!.row,
-					(n) => report((done = base + n)),
-					signal
-				);
-			}
-			for (const group of groupByColumns(toAdd, (r) => r)) {
-				const cols = Object.keys(group[0]!);
-				const base = done;
-				const rets = await applySliced(
-					group.length,
-					(from, to) => bulkAdd(tableId, cols, group.slice(from, to)),
-					(i) => group[i],
-					(n) => report((done = base + n)),
-					signal
-				);
-				const ids = rets.flatMap((r) => (Array.isArray(r) ? (r as number[]) : []));
-				group.forEach((row, i) => {
-					const id = ids[i];
-					if (id !== undefined)
-						rowIds.set(
-							keyOf((c) => row[c]),
-							id
-						);
-				});
-			}
-			return { added: toAdd.length, updated: toUpdate.length, unchanged, rowIds };
+		async upsert(tableId, rows, options) {
+			return upsertInto(tableState(await backend.fetchTable(tableId)), tableId, rows, options, false);
 		},
 
 		async deleteRows(tableId, rowIds, signal) {
 			if (rowIds.length === 0) return 0;
-			await applySliced(
-				rowIds.length,
-				(from, to) => bulkRemove(tableId, rowIds.slice(from, to)),
-				(i) => rowIds[i],
-				undefined,
-				signal
-			);
+			await applySliced(rowIds, (from, to) => bulkRemove(tableId, rowIds.slice(from, to)), undefined, signal);
 			return rowIds.length;
 		},
 
 		async readRows(tableId) {
-			const data = await backend.fetchTable(tableId);
-			const cols = Object.keys(data).filter((c) => c !== 'id' && c !== 'manualSort');
-			return data.id.map((id, i) => ({
-				id,
-				fields: Object.fromEntries(cols.map((c) => [c, data[c]![i] ?? null]))
-			}));
-		}
+			return toRecords(await backend.fetchTable(tableId));
+		},
+
+		session: () => openSession()
 	};
+
+	function openSession(): GristPort {
+		const copies = new Map<string, TableState>();
+		const session: GristPort = {
+			kind: backend.kind,
+			listTables: () => backend.listTables(),
+			async ensureTable(spec) {
+				copies.delete(spec.id);
+				return port.ensureTable(spec);
+			},
+			async upsert(tableId, rows, options) {
+				for (let attempt = 0; ; attempt++) {
+					let state = copies.get(tableId);
+					const cached = state !== undefined;
+					if (!state) {
+						state = tableState(await backend.fetchTable(tableId));
+						copies.set(tableId, state);
+					}
+					try {
+						return await upsertInto(state, tableId, rows, options, true);
+					} catch (error) {
+						copies.delete(tableId);
+						// An incomplete or possibly stale copy: once more over a fresh read.
+						const again = error === RELOAD || (cached && !options.signal?.aborted);
+						if (!again || attempt >= 2) throw error;
+					}
+				}
+			},
+			async deleteRows(tableId, rowIds, signal) {
+				try {
+					const n = await port.deleteRows(tableId, rowIds, signal);
+					const state = copies.get(tableId);
+					if (state) forgetRows(state, rowIds);
+					return n;
+				} catch (error) {
+					copies.delete(tableId);
+					throw error;
+				}
+			},
+			async readRows(tableId) {
+				const data = await backend.fetchTable(tableId);
+				const records = toRecords(data);
+				copies.set(tableId, tableState(data));
+				return records;
+			},
+			session: () => openSession()
+		};
+		return session;
+	}
+
+	return port;
+}
+
+function toRecords(data: TableColumns): GristRecord[] {
+	const cols = Object.keys(data).filter((c) => c !== 'id' && c !== 'manualSort');
+	return data.id.map((id, i) => ({
+		id,
+		fields: Object.fromEntries(cols.map((c) => [c, data[c]![i] ?? null]))
+	}));
 }
 
 function labelFields(col: ColumnSpec): Record<string, unknown> {
@@ -334,11 +523,51 @@ function withoutColumns(row: Row, skip: Set<string>): Row {
 /** Groups items whose rows carry the same column set (one bulk action per group). */
 function groupByColumns<T>(items: T[], rowOf: (item: T) => Row): T[][] {
 	const groups = new Map<string, T[]>();
+	// Rows of one producer list their columns in the same order: sort once per order seen.
+	let lastKeys: string[] = [];
+	let lastSig = '';
 	for (const item of items) {
-		const sig = Object.keys(rowOf(item)).sort().join('\u0000');
-		const g = groups.get(sig);
+		const keys = Object.keys(rowOf(item));
+		if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
+			lastKeys = keys;
+			lastSig = [...keys].sort().join('\u0000');
+		}
+		const g = groups.get(lastSig);
 		if (g) g.push(item);
-		else groups.set(sig, [item]);
+		else groups.set(lastSig, [item]);
 	}
 	return [...groups.values()];
+}
+
+/**
+ * Slice lengths `sliceByBytes` gives for `items` (each costing its JSON size + 8): computed
+ * from one serialisation of the whole list when it fits in one body, else item by item.
+ */
+function sliceSizes(items: readonly unknown[], maxBytes: number, overhead: number): number[] {
+	if (items.length === 0) return [];
+	// JSON of a list = its items' JSON joined by commas, in brackets.
+	const itemBytes = utf8Length(JSON.stringify(items)) - 2 - (items.length - 1);
+	if (overhead + itemBytes + 8 * items.length <= maxBytes) return [items.length];
+	return sliceByBytes([...items], maxBytes, overhead, (item) => utf8Length(JSON.stringify(item)) + 8).map(
+		(slice) => slice.length
+	);
+}
+
+/** Bytes of a string in UTF-8 (what `jsonBytes` counts), without encoding it. */
+function utf8Length(text: string): number {
+	let bytes = text.length;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x80) continue;
+		if (c < 0x800) bytes += 1;
+		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				// A surrogate pair: 4 bytes for 2 code units.
+				bytes += 2;
+				i++;
+			} else bytes += 2;
+		} else bytes += 2;
+	}
+	return bytes;
 }

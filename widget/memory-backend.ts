@@ -4,7 +4,7 @@ import type { CellValue, GristTable, TableColumns, UserAction } from './grist-ty
 import { parseOptions } from './plugin-backend.ts';
 import { REST_MAX_BODY_BYTES } from './rest-backend.ts';
 
-/** One column of an in-memory document, with the metadata fields Grist keeps. */
+/** One column of an in-memory document, with the metadata fields Grist keeps and its cells. */
 interface MemoryColumn {
 	colRef: number;
 	type: string;
@@ -14,12 +14,25 @@ interface MemoryColumn {
 	widgetOptions: string;
 	untieColIdFromLabel: boolean;
 	description: string;
+	/** One cell per slot of the table (removed slots keep a stale value). */
+	values: CellValue[];
 }
 
+/** The metadata of a column (what ModifyColumn may change), without its cells. */
+type ColumnMeta = Omit<MemoryColumn, 'values'>;
+
+/**
+ * A table stored by column: row `ids[slot]` has its cells at `values[slot]` of every column.
+ * Removed rows leave a hole (id 0) until the table is compacted after a bundle.
+ */
 interface MemoryTable {
 	tableRef: number;
 	columns: Map<string, MemoryColumn>;
-	rows: Map<number, Record<string, CellValue>>;
+	ids: number[];
+	slots: Map<number, number>;
+	removed: number;
+	/** True while live row ids increase with their slot (fetching needs no sort). */
+	sorted: boolean;
 	nextRowId: number;
 }
 
@@ -72,6 +85,9 @@ export function createMemoryDocument(): MemoryDocument {
 	const tables = new Map<string, MemoryTable>();
 	let nextRef = 1;
 	let actionCount = 0;
+	// Grist applies a bundle atomically: each change records how to undo itself, and a failed
+	// bundle is rolled back in reverse order (cost of the change, not of the document).
+	let undo: (() => void)[] = [];
 
 	const tableOf = (tableId: unknown): MemoryTable => {
 		const t = tables.get(String(tableId));
@@ -89,26 +105,57 @@ export function createMemoryDocument(): MemoryDocument {
 			});
 		return c;
 	};
+	/** Remembers the column order of a table, to restore it on rollback. */
+	const keepColumnOrder = (table: MemoryTable): void => {
+		const before = [...table.columns];
+		undo.push(() => {
+			table.columns.clear();
+			for (const [id, col] of before) table.columns.set(id, col);
+		});
+	};
 
 	function addColumn(table: MemoryTable, rawId: string, info: Record<string, unknown>): string {
 		const colId = uniqueId(sanitizeId(rawId, false), (id) => table.columns.has(id) || id === 'id');
+		const type = String(info.type ?? 'Any');
 		const col: MemoryColumn = {
 			colRef: nextRef++,
-			type: String(info.type ?? 'Any'),
+			type,
 			label: String(info.label ?? colId),
 			isFormula: Boolean(info.isFormula),
 			formula: String(info.formula ?? ''),
 			widgetOptions: String(info.widgetOptions ?? ''),
 			untieColIdFromLabel: Boolean(info.untieColIdFromLabel),
-			description: String(info.description ?? '')
+			description: String(info.description ?? ''),
+			values: new Array<CellValue>(table.ids.length).fill(defaultCell(type))
 		};
 		table.columns.set(colId, col);
-		for (const row of table.rows.values()) row[colId] = defaultCell(col.type);
+		undo.push(() => table.columns.delete(colId));
 		return colId;
 	}
 
 	function checkColumns(table: MemoryTable, tableId: string, values: Record<string, unknown>): void {
 		for (const colId of Object.keys(values)) columnOf(table, tableId, colId);
+	}
+
+	/** Slots of the live rows, by increasing row id. */
+	function liveSlots(table: MemoryTable): number[] {
+		const slots: number[] = [];
+		table.ids.forEach((id, slot) => {
+			if (id !== 0) slots.push(slot);
+		});
+		if (!table.sorted) slots.sort((a, b) => table.ids[a]! - table.ids[b]!);
+		return slots;
+	}
+
+	/** Drops the holes left by removed rows once they are many (never inside a bundle). */
+	function compact(table: MemoryTable): void {
+		if (table.removed < 1024 || table.removed * 2 < table.ids.length) return;
+		const keep = liveSlots(table);
+		for (const col of table.columns.values()) col.values = keep.map((slot) => col.values[slot] ?? null);
+		table.ids = keep.map((slot) => table.ids[slot]!);
+		table.slots = new Map(table.ids.map((id, slot) => [id, slot]));
+		table.removed = 0;
+		table.sorted = true;
 	}
 
 	function applyOne(action: UserAction): unknown {
@@ -117,8 +164,17 @@ export function createMemoryDocument(): MemoryDocument {
 			case 'AddTable': {
 				const [rawId, cols] = args as [string, { id: string; [k: string]: unknown }[]];
 				const tableId = uniqueId(sanitizeId(rawId, true), (id) => tables.has(id));
-				const table: MemoryTable = { tableRef: nextRef++, columns: new Map(), rows: new Map(), nextRowId: 1 };
+				const table: MemoryTable = {
+					tableRef: nextRef++,
+					columns: new Map(),
+					ids: [],
+					slots: new Map(),
+					removed: 0,
+					sorted: true,
+					nextRowId: 1
+				};
 				tables.set(tableId, table);
+				undo.push(() => tables.delete(tableId));
 				addColumn(table, 'manualSort', { type: 'ManualSortPos' });
 				const columns = cols.map((c) => addColumn(table, c.id, c));
 				return { id: table.tableRef, table_id: tableId, columns };
@@ -133,6 +189,8 @@ export function createMemoryDocument(): MemoryDocument {
 				const [tableId, colId, fields] = args as [string, string, Record<string, unknown>];
 				const table = tableOf(tableId);
 				const col = columnOf(table, tableId, colId);
+				const { values: _values, ...meta } = col;
+				undo.push(() => Object.assign(col, meta satisfies ColumnMeta));
 				for (const [k, v] of Object.entries(fields)) {
 					if (k === 'type') col.type = String(v);
 					else if (k === 'label') col.label = String(v);
@@ -147,12 +205,9 @@ export function createMemoryDocument(): MemoryDocument {
 					const wanted = sanitizeId(col.label, false);
 					if (wanted !== colId) {
 						const newId = uniqueId(wanted, (id) => table.columns.has(id));
+						keepColumnOrder(table);
 						table.columns.delete(colId);
 						table.columns.set(newId, col);
-						for (const row of table.rows.values()) {
-							row[newId] = row[colId] ?? null;
-							delete row[colId];
-						}
 					}
 				}
 				return null;
@@ -161,12 +216,17 @@ export function createMemoryDocument(): MemoryDocument {
 				const [tableId, colId] = args as [string, string];
 				const table = tableOf(tableId);
 				columnOf(table, tableId, colId);
+				keepColumnOrder(table);
 				table.columns.delete(colId);
-				for (const row of table.rows.values()) delete row[colId];
 				return null;
 			}
 			case 'RemoveTable': {
 				tableOf(args[0]);
+				const before = [...tables];
+				undo.push(() => {
+					tables.clear();
+					for (const [id, t] of before) tables.set(id, t);
+				});
 				tables.delete(String(args[0]));
 				return null;
 			}
@@ -182,15 +242,49 @@ export function createMemoryDocument(): MemoryDocument {
 				const [tableId, rowIds, values] = args as [string, (number | null)[], Record<string, CellValue[]>];
 				const table = tableOf(tableId);
 				checkColumns(table, tableId, values ?? {});
+				const length = table.ids.length;
+				const { nextRowId, sorted } = table;
+				let lastId = table.ids.findLast((x) => x !== 0) ?? 0;
+				const replaced: { slot: number; cells: [MemoryColumn, CellValue][] }[] = [];
+				const columns = [...table.columns.values()];
+				const manualSort = table.columns.get('manualSort');
+				const given = new Map(
+					Object.entries(values ?? {}).map(([colId, arr]) => [table.columns.get(colId)!, arr] as const)
+				);
+				// Per column: the given cells, else the manual sort position, else the type's default.
+				const fill = columns.map((col) => ({
+					col,
+					given: given.get(col),
+					sortPosition: col === manualSort,
+					empty: defaultCell(col.type)
+				}));
+				undo.push(() => {
+					for (const id of table.ids.slice(length)) table.slots.delete(id);
+					table.ids.length = length;
+					for (const col of columns) col.values.length = length;
+					for (const r of replaced.reverse()) for (const [col, v] of r.cells) col.values[r.slot] = v;
+					table.nextRowId = nextRowId;
+					table.sorted = sorted;
+				});
 				const ids: number[] = [];
 				rowIds.forEach((wanted, i) => {
 					const id = wanted ?? table.nextRowId;
 					table.nextRowId = Math.max(table.nextRowId, id + 1);
-					const row: Record<string, CellValue> = {};
-					for (const [colId, col] of table.columns) row[colId] = defaultCell(col.type);
-					row.manualSort = id;
-					for (const [colId, arr] of Object.entries(values ?? {})) row[colId] = arr[i] ?? null;
-					table.rows.set(id, row);
+					let slot = table.slots.get(id);
+					if (slot === undefined) {
+						slot = table.ids.length;
+						if (id < lastId) table.sorted = false;
+						lastId = Math.max(lastId, id);
+						table.ids.push(id);
+						table.slots.set(id, slot);
+						for (const f of fill)
+							f.col.values.push(f.given ? (f.given[i] ?? null) : f.sortPosition ? id : f.empty);
+					} else {
+						// Grist replaces a row added again under the same id.
+						replaced.push({ slot, cells: columns.map((col) => [col, col.values[slot!] ?? null]) });
+						for (const f of fill)
+							f.col.values[slot] = f.given ? (f.given[i] ?? null) : f.sortPosition ? id : f.empty;
+					}
 					ids.push(id);
 				});
 				return ids;
@@ -199,20 +293,43 @@ export function createMemoryDocument(): MemoryDocument {
 				const [tableId, rowIds, values] = args as [string, number[], Record<string, CellValue[]>];
 				const table = tableOf(tableId);
 				checkColumns(table, tableId, values ?? {});
+				const given = Object.entries(values).map(([colId, arr]) => [table.columns.get(colId)!, arr] as const);
+				const previous: [CellValue[], number, CellValue][] = [];
+				undo.push(() => {
+					for (const [cells, slot, v] of previous.reverse()) cells[slot] = v;
+				});
 				rowIds.forEach((id, i) => {
-					const row = table.rows.get(id);
-					if (!row)
+					const slot = table.slots.get(id);
+					if (slot === undefined)
 						throw new PasserelleError('grist_bad_request', `Invalid row id ${id} in ${tableId}`, false, {
 							details: { status: 400 }
 						});
-					for (const [colId, arr] of Object.entries(values)) row[colId] = arr[i] ?? null;
+					for (const [col, arr] of given) {
+						previous.push([col.values, slot, col.values[slot] ?? null]);
+						col.values[slot] = arr[i] ?? null;
+					}
 				});
 				return null;
 			}
 			case 'BulkRemoveRecord': {
 				const [tableId, rowIds] = args as [string, number[]];
 				const table = tableOf(tableId);
-				for (const id of rowIds) table.rows.delete(id);
+				const gone: [number, number][] = [];
+				undo.push(() => {
+					for (const [id, slot] of gone.reverse()) {
+						table.ids[slot] = id;
+						table.slots.set(id, slot);
+						table.removed--;
+					}
+				});
+				for (const id of rowIds) {
+					const slot = table.slots.get(id);
+					if (slot === undefined) continue;
+					table.ids[slot] = 0;
+					table.slots.delete(id);
+					table.removed++;
+					gone.push([id, slot]);
+				}
 				return null;
 			}
 			default:
@@ -224,18 +341,19 @@ export function createMemoryDocument(): MemoryDocument {
 
 	return {
 		apply(actions) {
-			// Grist applies a bundle atomically: work on a snapshot and keep it only if all succeed.
-			const snapshot = structuredClone([...tables.entries()]);
+			undo = [];
 			const refBefore = nextRef;
 			try {
 				const results = actions.map(applyOne);
 				actionCount += actions.length;
+				for (const table of tables.values()) compact(table);
 				return results;
 			} catch (error) {
-				tables.clear();
-				for (const [k, v] of snapshot) tables.set(k, v);
+				for (const step of undo.reverse()) step();
 				nextRef = refBefore;
 				throw error;
+			} finally {
+				undo = [];
 			}
 		},
 		listTables() {
@@ -255,12 +373,14 @@ export function createMemoryDocument(): MemoryDocument {
 		},
 		fetchTable(tableId, options = { hidden: true }) {
 			const table = tableOf(tableId);
-			const ids = [...table.rows.keys()].sort((a, b) => a - b);
+			const whole = table.removed === 0 && table.sorted;
+			const slots = whole ? null : liveSlots(table);
 			const out: Record<string, CellValue[]> = {};
-			for (const colId of table.columns.keys()) {
+			for (const [colId, col] of table.columns) {
 				if (colId === 'manualSort' && !options.hidden) continue;
-				out[colId] = ids.map((id) => table.rows.get(id)![colId] ?? null);
+				out[colId] = slots ? slots.map((slot) => col.values[slot] ?? null) : col.values.slice();
 			}
+			const ids = slots ? slots.map((slot) => table.ids[slot]!) : table.ids.slice();
 			return { ...out, id: ids } as TableColumns;
 		},
 		columnFields(tableId) {
@@ -293,13 +413,20 @@ function mapValues(obj: unknown, fn: (v: unknown) => unknown): Record<string, un
 	);
 }
 
-/** A GristBackend over an in-memory document, for unit tests and benchmarks. */
-export function createMemoryBackend(doc: MemoryDocument = createMemoryDocument()): GristBackend & {
+/**
+ * A GristBackend over an in-memory document, for unit tests and benchmarks. `keepLog: false`
+ * (benchmarks) does not keep a copy of every batch: the log holds all data ever written.
+ */
+export function createMemoryBackend(
+	doc: MemoryDocument = createMemoryDocument(),
+	options: { keepLog?: boolean } = {}
+): GristBackend & {
 	doc: MemoryDocument;
-	/** Every batch of actions applied, in order. */
+	/** Every batch of actions applied, in order (empty with `keepLog: false`). */
 	log: UserAction[][];
 } {
 	const log: UserAction[][] = [];
+	const keepLog = options.keepLog ?? true;
 	return {
 		kind: 'memory',
 		maxBodyBytes: REST_MAX_BODY_BYTES,
@@ -308,7 +435,7 @@ export function createMemoryBackend(doc: MemoryDocument = createMemoryDocument()
 		listTables: async () => doc.listTables(),
 		fetchTable: async (tableId) => doc.fetchTable(tableId),
 		applyUserActions: async (actions) => {
-			log.push(structuredClone(actions));
+			if (keepLog) log.push(structuredClone(actions));
 			return doc.apply(actions);
 		}
 	};

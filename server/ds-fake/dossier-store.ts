@@ -230,6 +230,8 @@ export class DsStore {
 	/** Dossiers whose rendering holds a DossierLink to the key (a final deletion nulls the link). */
 	private readonly linkedFrom = new Map<number, Set<number>>();
 	private readonly orderings = new Map<string, { version: number; records: DossierRecord[] }>();
+	/** Set by `prerender`: mutations re-render what they change right away. */
+	private eager = false;
 	private readonly mutationRng: Rng;
 	private lastInstant = GENERATED_UNTIL;
 	private nextNumber = FIRST_NUMBER;
@@ -515,14 +517,24 @@ export class DsStore {
 		return this.renderedRecords.get(dossier);
 	}
 
-	/** Renders every dossier ahead of requests (as DS's rows already exist before anyone asks). */
+	/**
+	 * Renders every dossier ahead of requests (as DS's rows already exist before anyone asks),
+	 * and from then on re-renders what a mutation changes when it happens, not at the next read.
+	 */
 	prerender(): void {
+		this.eager = true;
 		for (const rec of this.records.values()) this.render(rec);
 	}
 
-	/** Drops the rendering of these dossiers (they changed). */
+	/** Drops the rendering of these dossiers (they changed); re-renders them at once if eager. */
 	private invalidate(numbers: Iterable<number>): void {
-		for (const n of numbers) this.rendered.delete(n);
+		const changed = [...numbers];
+		for (const n of changed) this.rendered.delete(n);
+		if (!this.eager) return;
+		for (const n of changed) {
+			const rec = this.records.get(n);
+			if (rec) this.render(rec);
+		}
 	}
 
 	/**
@@ -897,7 +909,7 @@ export class DsStore {
 		field.label = newLabel;
 		this.formVersion++;
 		// Champ labels come from the form: every rendering may hold the old one.
-		this.rendered.clear();
+		this.invalidate([...this.rendered.keys()]);
 		this.demarcheUpdatedAt = this.now();
 	}
 
@@ -928,6 +940,7 @@ export class DsStore {
 			added.push(rec.number);
 		}
 		if (added.length > 0) this.orderVersion++;
+		if (this.eager) for (const n of added) this.render(this.records.get(n)!);
 		return added;
 	}
 }

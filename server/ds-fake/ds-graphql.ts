@@ -322,7 +322,7 @@ function prepareQuery(schema: GraphQLSchema, text: string): PreparedQuery {
 			validationErrors,
 			operationName: getOperationAST(document)?.name?.value ?? null,
 			fragments: fragmentTypes(document),
-			fast: validationErrors.length === 0 ? prepareFastDocument(document, specialResolver) : null
+			fast: validationErrors.length === 0 ? prepareFastDocument(document, fastResolverFor) : null
 		};
 	} catch (error) {
 		prepared = {
@@ -385,15 +385,23 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
 };
 
 /** The fast path's resolver: the same values, without the fault-injection bookkeeping. */
-const fastResolver: FastResolver<ExecContext> = (source, args, ctx, info) => {
-	const special = info.prepared as Resolver | null;
-	if (special) return special(source, args, ctx);
-	return resolveDefault(source, info.parentType.name, info.fieldName);
-};
+const fastResolver: FastResolver<ExecContext> = (source, args, ctx, info) =>
+	resolveValue(source ?? {}, info.parentType.name, info.fieldName, args, ctx);
 
-/** The custom resolver of a field, if any (looked up once per compiled field). */
-const specialResolver = (parentType: GraphQLObjectType, fieldName: string): Resolver | null =>
-	RESOLVER_INDEX.get(parentType.name)?.get(fieldName) ?? null;
+/**
+ * The fast path's resolver of one field, chosen once per compiled field: its custom resolver,
+ * or `resolveDefault` specialised for it.
+ */
+function fastResolverFor(parentType: GraphQLObjectType, fieldName: string): FastResolver<unknown> {
+	const parent = parentType.name;
+	const special = RESOLVER_INDEX.get(parent)?.get(fieldName);
+	if (special) return (source, args, ctx) => special(source, args, ctx as ExecContext);
+	if (fieldName === 'columns') return (source) => resolveDefault(source, parent, fieldName);
+	return (source) =>
+		source.__typename !== undefined && source.__typename !== parent
+			? downgradedField(source, parent, fieldName)
+			: source[fieldName];
+}
 
 /** A field's value: a special resolver, champ columns, a downgraded champ's field, or the property. */
 function resolveValue(

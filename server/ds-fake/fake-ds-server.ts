@@ -199,18 +199,19 @@ export async function startFakeDs(options: FakeDsOptions = {}): Promise<FakeDs> 
 		headers: Record<string, string> = {}
 	): void => {
 		if (res.writableEnded || res.destroyed) return;
-		const text = typeof body === 'string' ? body : JSON.stringify(body);
+		// Encoded once: its length is the header, the bytes are the body.
+		const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 		const type =
 			typeof body === 'string'
 				? (headers['content-type'] ?? 'text/plain; charset=utf-8')
 				: 'application/json; charset=utf-8';
 		res.writeHead(status, {
 			'content-type': type,
-			'content-length': String(Buffer.byteLength(text)),
+			'content-length': String(bytes.length),
 			...(options.cors ? corsHeaders() : {}),
 			...headers
 		});
-		res.end(text);
+		res.end(bytes);
 	};
 
 	const tooMany = (res: ServerResponse, nowMs: number): void => {

@@ -38,26 +38,33 @@ export interface FastFieldInfo {
 	parentType: GraphQLObjectType;
 	returnType: GraphQLOutputType;
 	fieldNodes: readonly FieldNode[];
-	/** What `prepareField` returned for this field (computed once per compiled field). */
-	prepared: unknown;
 }
 
 /** How a field's value is completed, decided once per output type instead of per value. */
 type Completion =
 	| { kind: 'nonNull'; of: Completion }
 	| { kind: 'list'; of: Completion }
-	| { kind: 'leaf'; type: GraphQLLeafType }
+	| { kind: 'leaf'; type: GraphQLLeafType; builtIn: 'string' | 'boolean' | 'int' | 'float' | null }
 	| { kind: 'abstract'; type: GraphQLAbstractType }
 	| { kind: 'object'; type: GraphQLObjectType };
 
 const completions = new WeakMap<GraphQLOutputType, Completion>();
+
+/** Built-in scalars whose serialisation returns a value of the right kind unchanged. */
+const BUILT_IN: Readonly<Record<string, 'string' | 'boolean' | 'int' | 'float'>> = {
+	String: 'string',
+	ID: 'string',
+	Boolean: 'boolean',
+	Int: 'int',
+	Float: 'float'
+};
 
 function completionOf(type: GraphQLOutputType): Completion {
 	let plan = completions.get(type);
 	if (!plan) {
 		if (isNonNullType(type)) plan = { kind: 'nonNull', of: completionOf(type.ofType) };
 		else if (isListType(type)) plan = { kind: 'list', of: completionOf(type.ofType) };
-		else if (isLeafType(type)) plan = { kind: 'leaf', type };
+		else if (isLeafType(type)) plan = { kind: 'leaf', type, builtIn: BUILT_IN[type.name] ?? null };
 		else if (isAbstractType(type)) plan = { kind: 'abstract', type };
 		else if (isObjectType(type)) plan = { kind: 'object', type };
 		else throw GIVE_UP;
@@ -80,6 +87,8 @@ interface CompiledField {
 	/** Null for `__typename`. */
 	def: GraphQLField<unknown, unknown> | null;
 	info: FastFieldInfo | null;
+	/** The field's own resolver (from `resolverFor`), else the execution's. */
+	resolver: FastResolver<unknown> | null;
 	completion: Completion | null;
 	/** Sub-selections per runtime object type, compiled on first use. */
 	sub: Map<string, CompiledField[]>;
@@ -91,20 +100,24 @@ export interface FastDocument {
 	fragments: Map<string, FragmentDefinitionNode>;
 	/** Root selections per operation name ('' for the only operation). */
 	roots: Map<string, CompiledField[]>;
-	prepareField: (parentType: GraphQLObjectType, fieldName: string) => unknown;
+	resolverFor: (parentType: GraphQLObjectType, fieldName: string) => FastResolver<unknown> | null;
 }
 
 const GIVE_UP = new Error('fast path not applicable');
 const NO_ARGS: Record<string, unknown> = Object.freeze({});
+// GraphQL's Int is 32-bit.
+const MAX_INT = 2147483647;
+const MIN_INT = -2147483648;
 
 /**
  * Prepares a valid document, or null if it holds directives (their semantics stay with
- * graphql-js). `prepareField` runs once per compiled field; resolvers find its result in
- * `info.prepared` (e.g. the field's custom resolver, looked up once).
+ * graphql-js). `resolverFor` runs once per compiled field: a resolver it returns serves that
+ * field (e.g. the field's custom resolver, or a property read specialised for it); with null,
+ * the execution's `resolve` does.
  */
 export function prepareFastDocument(
 	document: DocumentNode,
-	prepareField: (parentType: GraphQLObjectType, fieldName: string) => unknown = () => null
+	resolverFor: (parentType: GraphQLObjectType, fieldName: string) => FastResolver<unknown> | null = () => null
 ): FastDocument | null {
 	let directives = false;
 	visit(document, {
@@ -117,7 +130,7 @@ export function prepareFastDocument(
 	for (const def of document.definitions) {
 		if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 	}
-	return { document, fragments, roots: new Map(), prepareField };
+	return { document, fragments, roots: new Map(), resolverFor };
 }
 
 /** Options of `executeFast`. */
@@ -174,7 +187,9 @@ export function executeFast<C>(run: FastExecution<C>): Record<string, unknown> |
 				}
 				args = coercedArgs;
 			}
-			const value = resolve(source, args, context, field.info!);
+			const value = field.resolver
+				? field.resolver(source, args, context, field.info!)
+				: resolve(source, args, context, field.info!);
 			out[field.responseKey] = complete(field, field.completion!, value);
 		}
 		return out;
@@ -190,6 +205,21 @@ export function executeFast<C>(run: FastExecution<C>): Record<string, unknown> |
 		if (value === null || value === undefined) return null;
 		switch (plan.kind) {
 			case 'leaf': {
+				switch (plan.builtIn) {
+					case 'string':
+						if (typeof value === 'string') return value;
+						break;
+					case 'boolean':
+						if (typeof value === 'boolean') return value;
+						break;
+					case 'int':
+						if (Number.isInteger(value) && (value as number) <= MAX_INT && (value as number) >= MIN_INT)
+							return value;
+						break;
+					case 'float':
+						if (typeof value === 'number' && Number.isFinite(value)) return value;
+						break;
+				}
 				const serialized: unknown = plan.type.serialize(value);
 				if (serialized === null || serialized === undefined) throw GIVE_UP;
 				return serialized;
@@ -258,7 +288,15 @@ function compile(
 	for (const [responseKey, fieldNodes] of grouped) {
 		const name = fieldNodes[0]!.name.value;
 		if (name === '__typename') {
-			out.push({ responseKey, fieldNodes, def: null, info: null, completion: null, sub: new Map() });
+			out.push({
+				responseKey,
+				fieldNodes,
+				def: null,
+				info: null,
+				resolver: null,
+				completion: null,
+				sub: new Map()
+			});
 			continue;
 		}
 		const def = defs[name];
@@ -268,13 +306,8 @@ function compile(
 			responseKey,
 			fieldNodes,
 			def,
-			info: {
-				fieldName: name,
-				parentType: type,
-				returnType: def.type,
-				fieldNodes,
-				prepared: prepared.prepareField(type, name)
-			},
+			info: { fieldName: name, parentType: type, returnType: def.type, fieldNodes },
+			resolver: prepared.resolverFor(type, name),
 			completion: completionOf(def.type),
 			sub: new Map()
 		});

@@ -150,13 +150,22 @@ function subValues(field: PlanField, champ: DsChamp): Record<string, CellValue> 
  * or of another revision) empties every column of the field: DS only sends visible champs.
  */
 export function fieldCells(field: PlanField, champ: DsChamp | undefined): Row {
-	const row: Row = {};
+	return fieldCellsInto({}, field, champ);
+}
+
+/** `fieldCells` written into `row` (no intermediate object per field); returns `row`. */
+export function fieldCellsInto(row: Row, field: PlanField, champ: DsChamp | undefined): Row {
+	const columns = field.columns;
 	if (!champ) {
-		for (const c of field.columns) row[c.id] = null;
+		for (const c of columns) row[c.id] = null;
+		return row;
+	}
+	if (columns.length === 1 && columns[0]!.id === field.key) {
+		row[field.key] = mainValue(field, champ);
 		return row;
 	}
 	const subs = subValues(field, champ);
-	for (const c of field.columns) {
+	for (const c of columns) {
 		row[c.id] =
 			c.id === field.key ? mainValue(field, champ) : (subs[c.id.slice(field.key.length + 1)] ?? null);
 	}

@@ -1,5 +1,5 @@
 import type { Row } from '#widget/grist-types.ts';
-import { dateCell, dateTimeCell, fieldCells } from './champ-values.ts';
+import { dateCell, dateTimeCell, fieldCellsInto } from './champ-values.ts';
 import type { DsChamp, DsDemandeur, DsDossier } from './ds-types.ts';
 import type { FormPlan, PlanField } from './form-plan.ts';
 
@@ -81,10 +81,11 @@ export function labelsCell(names: string[]): Row[string] {
 	return names.length > 0 ? ['L', ...names] : null;
 }
 
-function fieldsRow(fields: PlanField[], champs: DsChamp[]): Row {
-	const byDescriptor = new Map(champs.map((c) => [c.champDescriptorId, c]));
-	const row: Row = {};
-	for (const f of fields) Object.assign(row, fieldCells(f, byDescriptor.get(f.descriptorId)));
+/** Fills `row` with the cells of every field, in plan order. */
+function fieldsInto(row: Row, fields: PlanField[], champs: DsChamp[]): Row {
+	const byDescriptor = new Map<string, DsChamp>();
+	for (const c of champs) byDescriptor.set(c.champDescriptorId, c);
+	for (const f of fields) fieldCellsInto(row, f, byDescriptor.get(f.descriptorId));
 	return row;
 }
 
@@ -103,14 +104,14 @@ export function dossierToRows(d: DsDossier, plan: FormPlan): DossierRows {
 		const rows = champById.get(f.descriptorId)?.rows ?? [];
 		const out = blocks.get(f.block.tableId)!;
 		rows.forEach((r, i) =>
-			out.push({ ligne: r.id, numero: d.number, position: i + 1, ...fieldsRow(f.block!.fields, r.champs) })
+			out.push(fieldsInto({ ligne: r.id, numero: d.number, position: i + 1 }, f.block!.fields, r.champs))
 		);
 	}
 	return {
 		number: d.number,
 		dossier: dossierCells(d),
-		champs: { numero: d.number, ...fieldsRow(plan.champs, d.champs) },
-		annotations: { numero: d.number, ...fieldsRow(plan.annotations, d.annotations) },
+		champs: fieldsInto({ numero: d.number }, plan.champs, d.champs),
+		annotations: fieldsInto({ numero: d.number }, plan.annotations, d.annotations),
 		blocks
 	};
 }

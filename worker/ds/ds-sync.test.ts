@@ -528,6 +528,53 @@ describe('runDsSync: cancellation and progress', () => {
 		expect(events.some((e) => e.log?.startsWith('Terminé : 350 dossier(s) reçus'))).toBe(true);
 	});
 
+	test('the next pages are requested while a batch is written, never more than two ahead', async () => {
+		const { ds } = setup(550);
+		const order: string[] = [];
+		let page = 0;
+		const transport = {
+			request: <T>(query: string, variables: Record<string, unknown>, o?: { signal?: AbortSignal }) => {
+				if (query.includes('PasserelleDossiersPage')) order.push(`page ${++page}`);
+				return ds.transport.request<T>(query, variables, o);
+			}
+		};
+		const backend = createMemoryBackend();
+		const grist = createGristPort({
+			...backend,
+			applyUserActions: (actions) => {
+				const [name, table, , values] = actions[0]!;
+				if (name === 'BulkAddRecord' && table === 'Demarche_42_dossiers') {
+					const numbers = (values as { numero: number[] }).numero;
+					order.push(`write ${Math.ceil(numbers[0]! / 100)}`);
+				}
+				return backend.applyUserActions(actions);
+			}
+		});
+		const result = await runDsSync({
+			transport,
+			grist,
+			demarche: 42,
+			options: { writeBatchSize: 100 },
+			clock: fakeClock()
+		});
+		expect(result.dossiersSeen).toBe(550);
+		// Page n+1 is on its way before page n is written; page n+3 waits until page n is.
+		expect(order).toStrictEqual([
+			'page 1',
+			'page 2',
+			'page 3',
+			'write 1',
+			'page 4',
+			'write 2',
+			'page 5',
+			'write 3',
+			'page 6',
+			'write 4',
+			'write 5',
+			'write 6'
+		]);
+	});
+
 	test('a full sync shows an ETA once the previous run told how many dossiers to expect', async () => {
 		const { run, events } = setup(300);
 		await run();

@@ -3,6 +3,7 @@ import type { ColumnConflict, GristPort } from '#widget/grist-port.ts';
 import { createDsCaller, type DsCaller } from './ds-caller.ts';
 import { dsError } from './ds-errors.ts';
 import { pageDossiers, type Culprit, type DossierPass } from './ds-pager.ts';
+import { prefetched, yieldToEventLoop } from './ds-prefetch.ts';
 import {
 	DELETED_DOSSIERS_QUERY,
 	DEMARCHE_SCHEMA_QUERY,
@@ -363,7 +364,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				? 'Synchronisation complète des dossiers.'
 				: `Synchronisation incrémentale : dossiers modifiés depuis le ${previous!.updatedSinceAnchor}.`
 		);
-		// Pages are written in batches (fewer Grist round trips) while the next page is fetched.
+		// Pages are written in batches (fewer Grist round trips) while the next pages are fetched.
 		const batchSize = options.writeBatchSize ?? 250;
 		let batch: DsDossier[] = [];
 		const flush = async () => {
@@ -379,7 +380,10 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				sizes: options.pageSizes,
 				log: (m) => progress(m)
 			});
-			for await (const chunk of prefetched(pager)) {
+			// Two pages ahead: the chain of requests goes on while a batch is being written.
+			for await (const chunk of prefetched(pager, 2)) {
+				// Let the request just sent go out and responses be read before the CPU-bound part.
+				await yieldToEventLoop();
 				signal?.throwIfAborted();
 				pages++;
 				dossiersSeen += chunk.dossiers.length;
@@ -537,26 +541,6 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			plan: { version: plan.version, tables: plan.tables, blocks: plan.blocks.map((b) => b.tableId) },
 			log
 		};
-	}
-}
-
-/**
- * Iterates `source` one step ahead: the next page is being fetched from DS while the current
- * one is written to Grist.
- */
-async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
-	let pending = source.next();
-	try {
-		for (;;) {
-			const step = await pending;
-			if (step.done) return;
-			pending = source.next();
-			// Surfaced by the next `await pending`; marked handled in case the consumer stops first.
-			pending.catch(() => undefined);
-			yield step.value;
-		}
-	} finally {
-		await source.return(undefined).catch(() => undefined);
 	}
 }
 

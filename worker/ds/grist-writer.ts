@@ -2,6 +2,7 @@ import type { ColumnConflict, GristPort, UpsertResult } from '#widget/grist-port
 import type { Row } from '#widget/grist-types.ts';
 import { dateTimeCell } from './champ-values.ts';
 import { dossierToRows, labelsCell } from './dossier-rows.ts';
+import { yieldToEventLoop } from './ds-prefetch.ts';
 import type { DsDeletedDossier, DsDossier } from './ds-types.ts';
 import { planTableSpecs, type FormPlan } from './form-plan.ts';
 
@@ -41,8 +42,13 @@ export interface DsGristWriter {
 
 const keyOf = (value: number | string) => JSON.stringify([value]);
 
-/** Builds the writer of one run over a GristPort and a plan. */
-export function createDsGristWriter(grist: GristPort, plan: FormPlan, signal?: AbortSignal): DsGristWriter {
+/**
+ * Builds the writer of one run over a GristPort and a plan. It writes through a session of the
+ * port: each table is read once per run, not once per batch (a batch's cost stays flat as the
+ * table grows).
+ */
+export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: AbortSignal): DsGristWriter {
+	const grist = port.session();
 	const counts: WriteCounts = { added: 0, updated: 0, deleted: 0 };
 	const t = plan.tables;
 	// Block rows per dossier, loaded once per run: finds rows DS no longer has.
@@ -54,6 +60,8 @@ export function createDsGristWriter(grist: GristPort, plan: FormPlan, signal?: A
 	};
 
 	async function upsert(table: string, rows: Row[], key: string): Promise<UpsertResult> {
+		// Between tables, hand the thread back: the next DS page may be waiting to be read.
+		await yieldToEventLoop();
 		const result = await grist.upsert(table, rows, { key: [key], signal });
 		count(result);
 		return result;
@@ -102,20 +110,25 @@ export function createDsGristWriter(grist: GristPort, plan: FormPlan, signal?: A
 				'numero'
 			);
 			const ref = (n: number) => parent.rowIds.get(keyOf(n)) ?? null;
+			// The rows were built for this write: the Ref cell is set on them, as the last column.
+			const withRef = (row: Row, n: number): Row => {
+				row.dossier = ref(n);
+				return row;
+			};
 			await upsert(
 				t.champs,
-				rows.map((r) => ({ ...r.champs, dossier: ref(r.number) })),
+				rows.map((r) => withRef(r.champs, r.number)),
 				'numero'
 			);
 			await upsert(
 				t.annotations,
-				rows.map((r) => ({ ...r.annotations, dossier: ref(r.number) })),
+				rows.map((r) => withRef(r.annotations, r.number)),
 				'numero'
 			);
 			for (const block of plan.blocks) {
 				const index = await blockIndex(block.tableId);
 				const blockRows = rows.flatMap((r) =>
-					(r.blocks.get(block.tableId) ?? []).map((b) => ({ ...b, dossier: ref(r.number) }))
+					(r.blocks.get(block.tableId) ?? []).map((b) => withRef(b, r.number))
 				);
 				const written = blockRows.length > 0 ? await upsert(block.tableId, blockRows, 'ligne') : null;
 				const stale: number[] = [];
