@@ -36,7 +36,7 @@ export async function snap(page: Page, name: string): Promise<void> {
 /** Opens the demo page and waits for Grist's engine and the widget to be ready. */
 export async function openDemo(page: Page): Promise<{ grist: Frame; widget: Frame }> {
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/getUsersForViewAs|Cannot determine user/.test(m.text()))
+		if (m.type() === 'error' && !/getUsersForViewAs|Cannot determine user|no access tokens/.test(m.text()))
 			console.log('[console]', m.text());
 	});
 	await page.goto('/');
