@@ -62,6 +62,9 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 // The fake DS keeps its own budget out of the way; both sides run unthrottled.
 const limiter = () => createTokenBucket({ perMinute: 100_000_000, burst: 1_000_000 });
 
+/** A full garbage collection before a measured phase (children run with `--expose-gc`). */
+const settle = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 /** Reads the first stdout line of a child as JSON. */
 function firstLine(child: ChildProcess): Promise<unknown> {
 	return new Promise((resolve, reject) => {
@@ -78,6 +81,7 @@ async function engineSide(target: Target): Promise<Record<string, number>> {
 	const grist = createGristPort(createMemoryBackend(undefined, { keepLog: false }));
 	const rateLimiter = limiter();
 	await control.resetStats();
+	settle();
 	let start = performance.now();
 	const full = await runDsSync({ transport, grist, demarche: target.demarche, options: { rateLimiter } });
 	const seconds = (performance.now() - start) / 1000;
@@ -85,6 +89,8 @@ async function engineSide(target: Target): Promise<Record<string, number>> {
 	if (full.dossiersSeen !== target.dossiers)
 		throw new Error(`${full.dossiersSeen} dossiers lus sur ${target.dossiers}.`);
 	await control.touch({ count: Math.max(1, Math.ceil(target.dossiers / 100)) });
+	// The incremental run is measured on its own, not charged with the full run's garbage.
+	settle();
 	start = performance.now();
 	const incremental = await runDsSync({
 		transport,
@@ -102,8 +108,7 @@ async function engineSide(target: Target): Promise<Record<string, number>> {
 		incremental_seconds: incrementalSeconds,
 		incremental_requests: incremental.requests,
 		peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-		cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
-		heap_mb: process.memoryUsage().heapUsed / 1e6
+		cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6
 	};
 }
 
@@ -118,6 +123,7 @@ async function baselineSide(target: Target): Promise<Record<string, number>> {
 	const caller = createDsCaller({ transport, limiter: limiter(), clock: systemClock, retry: DEFAULT_RETRY });
 	const grist = createGristPort(createMemoryBackend(undefined, { keepLog: false }));
 	await control.resetStats();
+	settle();
 	const start = performance.now();
 	const schema = await caller.request<{ demarche: DsDemarcheSchema }>(DEMARCHE_SCHEMA_QUERY, {
 		demarche: target.demarche
@@ -170,17 +176,18 @@ async function baselineSide(target: Target): Promise<Record<string, number>> {
 }
 
 /**
- * Runs one side in a fresh process. The heap is capped at 160 MB: a run that held every
- * dossier (10,000 of them weigh about 110 MB of JSON on the wire) would not fit, so a passing
- * run proves pages are streamed into Grist; a small young generation keeps RSS close to what is
- * live instead of letting V8 grow its nursery.
+ * Runs one side in a fresh process. The old generation is capped at 160 MB: a run that held
+ * every dossier (10,000 of them weigh about 110 MB of JSON on the wire) would not fit, so a
+ * passing run proves pages are streamed into Grist. The young generation (16 MB semi-spaces)
+ * holds one page's short-lived objects, which then die young instead of being promoted.
  */
 async function runSide(role: 'engine' | 'baseline', target: Target): Promise<Record<string, number>> {
 	const child = spawn(
 		process.execPath,
 		[
-			'--max-semi-space-size=2',
+			'--max-semi-space-size=16',
 			'--max-old-space-size=160',
+			'--expose-gc',
 			process.argv[1]!,
 			'--role',
 			role,

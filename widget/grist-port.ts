@@ -87,8 +87,8 @@ export interface GristPort {
 	upsert(tableId: string, rows: Row[], options: UpsertOptions): Promise<UpsertResult>;
 	/** Removes rows by id, in batches. */
 	deleteRows(tableId: string, rowIds: number[], signal?: AbortSignal): Promise<number>;
-	/** Reads every row of a table. */
-	readRows(tableId: string): Promise<GristRecord[]>;
+	/** Reads every row of a table (only the given columns' fields, when `columns` is set). */
+	readRows(tableId: string, columns?: readonly string[]): Promise<GristRecord[]>;
 	/**
 	 * A port for one run of writes (e.g. one sync): each table is read once, at its first upsert,
 	 * then its key index and values follow the session's own writes instead of being read again
@@ -400,8 +400,8 @@ export function createGristPort(backend: GristBackend): GristPort {
 			return rowIds.length;
 		},
 
-		async readRows(tableId) {
-			return toRecords(await backend.fetchTable(tableId));
+		async readRows(tableId, columns) {
+			return toRecords(await backend.fetchTable(tableId), columns);
 		},
 
 		session: () => openSession()
@@ -445,9 +445,9 @@ export function createGristPort(backend: GristBackend): GristPort {
 					throw error;
 				}
 			},
-			async readRows(tableId) {
+			async readRows(tableId, columns) {
 				const data = await backend.fetchTable(tableId);
-				const records = toRecords(data);
+				const records = toRecords(data, columns);
 				copies.set(tableId, tableState(data));
 				return records;
 			},
@@ -459,8 +459,8 @@ export function createGristPort(backend: GristBackend): GristPort {
 	return port;
 }
 
-function toRecords(data: TableColumns): GristRecord[] {
-	const cols = Object.keys(data).filter((c) => c !== 'id' && c !== 'manualSort');
+function toRecords(data: TableColumns, columns?: readonly string[]): GristRecord[] {
+	const cols = (columns ?? Object.keys(data)).filter((c) => c !== 'id' && c !== 'manualSort' && c in data);
 	return data.id.map((id, i) => ({
 		id,
 		fields: Object.fromEntries(cols.map((c) => [c, data[c]![i] ?? null]))

@@ -74,7 +74,8 @@ export interface DsFile {
 /** A champ as the ChampFields fragment selects it; typed fields depend on `__typename`. */
 export interface DsChamp {
 	__typename: string;
-	id: string;
+	/** Not asked for by our queries (champs are keyed by `champDescriptorId`). */
+	id?: string;
 	champDescriptorId: string;
 	stringValue?: string | null;
 	textValue?: string | null;

@@ -42,6 +42,9 @@ export interface DsGristWriter {
 
 const keyOf = (value: number | string) => JSON.stringify([value]);
 
+/** What `readDossiers` needs of the dossiers table. */
+const DOSSIER_ENTRY_COLUMNS = ['numero', 'supprime', 'en_attente_suppression', 'etiquettes'] as const;
+
 /**
  * Builds the writer of one run over a GristPort and a plan. It writes through a session of the
  * port: each table is read once per run, not once per batch (a batch's cost stays flat as the
@@ -71,7 +74,7 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 		let index = blockIndexes.get(tableId);
 		if (!index) {
 			index = new Map();
-			for (const r of await grist.readRows(tableId)) {
+			for (const r of await grist.readRows(tableId, ['numero', 'ligne'])) {
 				const n = Number(r.fields.numero);
 				const ligne = String(r.fields.ligne ?? '');
 				let lines = index.get(n);
@@ -149,7 +152,7 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 
 		async readDossiers() {
 			const out = new Map<number, DossierEntry>();
-			for (const r of await grist.readRows(t.dossiers)) {
+			for (const r of await grist.readRows(t.dossiers, DOSSIER_ENTRY_COLUMNS)) {
 				const labels = r.fields.etiquettes;
 				out.set(Number(r.fields.numero), {
 					rowId: r.id,
@@ -168,7 +171,7 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 			// Children first, so no Ref ever points at a missing dossier.
 			const tables = [...plan.blocks.map((b) => b.tableId), t.annotations, t.champs, t.dossiers];
 			for (const table of tables) {
-				const ids = (await grist.readRows(table))
+				const ids = (await grist.readRows(table, ['numero']))
 					.filter((r) => gone.has(Number(r.fields.numero)))
 					.map((r) => r.id);
 				removed += await deleteRows(table, ids);
