@@ -4,7 +4,7 @@
  * PostgreSQL with apt when missing and running as root (fresh Debian, CI).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, globSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -55,7 +55,7 @@ const steps: [string, () => boolean][] = [
 				'run',
 				'--reporter=default',
 				'--reporter=json',
-				'--outputFile.json=test-results/vitest.json'
+				'--outputFile.json=.test-reports/vitest.json'
 			])
 	],
 	['build', () => run('npm', ['run', 'build'])],
@@ -63,11 +63,13 @@ const steps: [string, () => boolean][] = [
 		'e2e',
 		() =>
 			npx(['playwright', 'test', '--reporter=list,json'], {
-				PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json'
+				PLAYWRIGHT_JSON_OUTPUT_NAME: '.test-reports/e2e.json'
 			})
 	]
 ];
 
+// Reports live outside test-results/, which Playwright empties when it starts.
+rmSync('.test-reports', { recursive: true, force: true });
 const failed: string[] = [];
 for (const [name, step] of steps) {
 	console.log(`\n=== ${name} ===`);
@@ -80,7 +82,7 @@ for (const [name, step] of steps) {
 function counts(): { passed: number; failed: number; skipped: number } {
 	const total = { passed: 0, failed: 0, skipped: 0 };
 	try {
-		const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8')) as {
+		const v = JSON.parse(readFileSync('.test-reports/vitest.json', 'utf8')) as {
 			numPassedTests: number;
 			numFailedTests: number;
 			numPendingTests: number;
@@ -92,7 +94,7 @@ function counts(): { passed: number; failed: number; skipped: number } {
 		/* unit step did not run */
 	}
 	try {
-		const p = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')) as {
+		const p = JSON.parse(readFileSync('.test-reports/e2e.json', 'utf8')) as {
 			stats: { expected: number; unexpected: number; flaky: number; skipped: number };
 		};
 		total.passed += p.stats.expected + p.stats.flaky;
