@@ -168,8 +168,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 	const keyOfRow = (key: string[]) => {
 		const [only] = key;
 		if (key.length === 1 && only !== undefined) {
-			return (get: (c: string) => CellValue | undefined): string =>
-				`[${JSON.stringify(normaliseKey(get(only)))}]`;
+			return (get: (c: string) => CellValue | undefined): string => `[${cellJson(normaliseKey(get(only)))}]`;
 		}
 		return (get: (c: string) => CellValue | undefined): string =>
 			JSON.stringify(key.map((k) => normaliseKey(get(k))));
@@ -181,13 +180,28 @@ export function createGristPort(backend: GristBackend): GristPort {
 		let index = state.indexes.get(sig);
 		if (index && !index.stale) return index;
 		const keyOf = keyOfRow(key);
-		index = { key, rows: new Map(), duplicated: new Set(), stale: false };
-		state.data.id.forEach((rowId, i) => {
-			if (state.pos.get(rowId) !== i) return;
-			const k = keyOf((c) => cellAt(state, c, i));
-			if (index!.rows.has(k)) index!.duplicated.add(k);
-			else index!.rows.set(k, rowId);
-		});
+		const rows = new Map<string, number>();
+		const duplicated = new Set<string>();
+		const ids = state.data.id;
+		// Without holes (no row deleted since the read), every position is a live row.
+		const dense = state.pos.size === ids.length;
+		// A one-column key reads its column directly.
+		const column = key.length === 1 ? (state.data[key[0]!] ?? []) : null;
+		for (let i = 0; i < ids.length; i++) {
+			const rowId = ids[i]!;
+			if (!dense && state.pos.get(rowId) !== i) continue;
+			let k: string;
+			if (column) {
+				const v = column[i];
+				if (v === UNKNOWN) throw RELOAD;
+				k = `[${cellJson(normaliseKey(v))}]`;
+			} else {
+				k = keyOf((c) => cellAt(state, c, i));
+			}
+			if (rows.has(k)) duplicated.add(k);
+			else rows.set(k, rowId);
+		}
+		index = { key, rows, duplicated, stale: false };
 		state.indexes.set(sig, index);
 		return index;
 	}
@@ -217,6 +231,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 
 		const toAdd: Row[] = [];
 		const toUpdate: { id: number; row: Row }[] = [];
+		const found: [string, number][] = [];
 		let unchanged = 0;
 		for (const [k, row] of incoming) {
 			const clean = withoutColumns(row, skip);
@@ -225,6 +240,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 				toAdd.push(clean);
 				continue;
 			}
+			found.push([k, rowId]);
 			const i = state.pos.get(rowId) as number;
 			const differs = Object.keys(clean).some((c) => !cellEquals(cellAt(state, c, i), clean[c] ?? null));
 			if (differs) toUpdate.push({ id: rowId, row: clean });
@@ -234,8 +250,9 @@ export function createGristPort(backend: GristBackend): GristPort {
 		const total = toAdd.length + toUpdate.length;
 		let done = 0;
 		const report = (n: number) => onProgress?.({ table: tableId, done: n, total });
-		const rowIds = new Map<string, number>();
-		for (const [k, id] of existing) if (incoming.has(k)) rowIds.set(k, id);
+		// Rows found come in table order (as a scan of the table lists them), then added ones.
+		found.sort((a, b) => (state.pos.get(a[1]) as number) - (state.pos.get(b[1]) as number));
+		const rowIds = new Map<string, number>(found);
 
 		for (const group of groupByColumns(toUpdate, (u) => u.row)) {
 			const cols = Object.keys(group[0]!.row);
@@ -293,25 +310,29 @@ export function createGristPort(backend: GristBackend): GristPort {
 
 	/** Rows the session added: their cells as written, the others as Grist's unknown defaults. */
 	function appendRows(state: TableState, cols: string[], rows: Row[], ids: (number | undefined)[]): void {
-		const columns = Object.keys(state.data).filter((c) => c !== 'id');
 		const written = new Set(cols);
-		const extra = cols.filter((c) => !(c in state.data));
-		for (const c of extra) state.data[c] = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
-		const indexes = [...state.indexes.values()].filter((index) => !index.stale);
-		const keyOfs = indexes.map((index) => keyOfRow(index.key));
-		rows.forEach((row, r) => {
-			const id = ids[r];
-			if (id === undefined) return;
-			const i = state.data.id.length;
+		for (const c of cols)
+			if (!(c in state.data)) state.data[c] = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
+		const added = rows.flatMap((row, r) => (ids[r] === undefined ? [] : [{ row, id: ids[r]! }]));
+		// Column by column: one array and one key at a time.
+		for (const c of Object.keys(state.data)) {
+			if (c === 'id') continue;
+			const cells = state.data[c]!;
+			if (written.has(c)) for (const { row } of added) cells.push(row[c] ?? null);
+			else for (let n = 0; n < added.length; n++) cells.push(UNKNOWN);
+		}
+		for (const { id } of added) {
+			state.pos.set(id, state.data.id.length);
 			state.data.id.push(id);
-			state.pos.set(id, i);
-			for (const c of columns) state.data[c]!.push(written.has(c) ? (row[c] ?? null) : UNKNOWN);
-			for (const c of extra) state.data[c]!.push(row[c] ?? null);
-			indexes.forEach((index, n) => {
-				const k = keyOfs[n]!((c) => row[c]);
+		}
+		for (const index of state.indexes.values()) {
+			if (index.stale) continue;
+			const keyOf = keyOfRow(index.key);
+			for (const { row, id } of added) {
+				const k = keyOf((c) => row[c]);
 				if (!index.rows.has(k)) index.rows.set(k, id);
-			});
-		});
+			}
+		}
 	}
 
 	/** Drops deleted rows from the copy and from its key indexes. */
@@ -501,6 +522,11 @@ function columnChanges(current: GristColumn, col: ColumnSpec): Record<string, un
 	return Object.keys(changes).length > 0 ? changes : null;
 }
 
+/** `JSON.stringify` of a cell (finite numbers written directly, as JSON writes them). */
+function cellJson(v: CellValue): string {
+	return typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
 function normaliseKey(v: CellValue | undefined): CellValue {
 	if (v === undefined || v === '') return null;
 	return v;
@@ -545,29 +571,22 @@ function groupByColumns<T>(items: T[], rowOf: (item: T) => Row): T[][] {
  */
 function sliceSizes(items: readonly unknown[], maxBytes: number, overhead: number): number[] {
 	if (items.length === 0) return [];
-	// JSON of a list = its items' JSON joined by commas, in brackets.
-	const itemBytes = utf8Length(JSON.stringify(items)) - 2 - (items.length - 1);
-	if (overhead + itemBytes + 8 * items.length <= maxBytes) return [items.length];
-	return sliceByBytes([...items], maxBytes, overhead, (item) => utf8Length(JSON.stringify(item)) + 8).map(
-		(slice) => slice.length
-	);
+	const cost = (item: unknown) => utf8Length(JSON.stringify(item)) + 8;
+	// Clearly too big for one body (judging by the first item): straight to item by item.
+	if (overhead + cost(items[0]) * items.length <= 2 * maxBytes) {
+		// JSON of a list = its items' JSON joined by commas, in brackets.
+		const itemBytes = utf8Length(JSON.stringify(items)) - 2 - (items.length - 1);
+		if (overhead + itemBytes + 8 * items.length <= maxBytes) return [items.length];
+	}
+	return sliceByBytes([...items], maxBytes, overhead, cost).map((slice) => slice.length);
 }
 
-/** Bytes of a string in UTF-8 (what `jsonBytes` counts), without encoding it. */
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1 << 16);
+
+/** Bytes of a string in UTF-8 (what `jsonBytes` counts), encoded into a reused buffer. */
 function utf8Length(text: string): number {
-	let bytes = text.length;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 0x80) continue;
-		if (c < 0x800) bytes += 1;
-		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-			const next = text.charCodeAt(i + 1);
-			if (next >= 0xdc00 && next <= 0xdfff) {
-				// A surrogate pair: 4 bytes for 2 code units.
-				bytes += 2;
-				i++;
-			} else bytes += 2;
-		} else bytes += 2;
-	}
-	return bytes;
+	// At most 3 bytes per UTF-16 code unit.
+	if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+	return encoder.encodeInto(text, scratch).written;
 }

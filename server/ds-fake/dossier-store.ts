@@ -840,8 +840,16 @@ export class DsStore {
 	private changed(recs: DossierRecord[], moved: boolean): number[] {
 		const numbers = recs.map((r) => r.number);
 		this.invalidate(numbers);
-		if (moved && recs.length > 0) this.orderVersion++;
+		if (moved && recs.length > 0) this.reordered();
 		return numbers;
+	}
+
+	/** Listing orders changed: rebuilt at the next read, or now when eager. */
+	private reordered(): void {
+		this.orderVersion++;
+		if (!this.eager) return;
+		this.ordered('depose');
+		this.ordered('updated');
 	}
 
 	/** Final deletion: the dossier leaves `dossiers` and appears in `deletedDossiers`. */
@@ -939,7 +947,7 @@ export class DsStore {
 			this.records.set(rec.number, rec);
 			added.push(rec.number);
 		}
-		if (added.length > 0) this.orderVersion++;
+		if (added.length > 0) this.reordered();
 		if (this.eager) for (const n of added) this.render(this.records.get(n)!);
 		return added;
 	}

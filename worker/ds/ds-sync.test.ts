@@ -222,7 +222,14 @@ describe('runDsSync: full then incremental', () => {
 		ds.deleted.push({ number: 9, at: clock.now(), reason: 'user_request', state: 'en_construction' });
 		ds.dossiers.set(121, dossier(121, { deposeAt: clock.now(), updatedAt: clock.now() }));
 		clock.advance(60_000);
+		ds.calls.length = 0;
 		const incremental = await run();
+		// Final deletions are listed while the dossier pass runs, not after it.
+		expect(ds.calls.map((c) => c.operation)).toStrictEqual([
+			'PasserelleDemarcheSchema',
+			'PasserelleDeletedDossiers',
+			'PasserelleDossiersPage'
+		]);
 		expect({
 			mode: incremental.mode,
 			seen: incremental.dossiersSeen,

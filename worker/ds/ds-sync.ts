@@ -325,8 +325,17 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	let ranPending = false;
 	let ranLabels = mode === 'full';
 	let conflicts: ColumnConflict[] = [];
+	// Final deletions do not depend on the dossier pass: listed while it runs (one round trip less).
+	let deletionsAhead: Promise<DsDeletedDossier[]> | null = null;
 
 	try {
+		if (previous?.deletedSince) {
+			const since = iso(Date.parse(previous.deletedSince) - margin);
+			deletionsAhead = listDeletions(caller, DELETED_DOSSIERS_QUERY, 'deletedDossiers', demarche, since);
+			// Surfaced in step 4; marked handled in case the run stops before.
+			deletionsAhead.catch(() => undefined);
+		}
+
 		// 2. Tables.
 		phase = 'tables';
 		progress(
@@ -419,10 +428,9 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		}
 
 		// 4. Final deletions since the previous run.
-		if (previous?.deletedSince) {
+		if (deletionsAhead) {
 			phase = 'deletions';
-			const since = iso(Date.parse(previous.deletedSince) - margin);
-			const deleted = await listDeletions(caller, DELETED_DOSSIERS_QUERY, 'deletedDossiers', demarche, since);
+			const deleted = await deletionsAhead;
 			if (deleted.length > 0) {
 				if (options.deletions === 'flag') {
 					const n = await w.flagDeleted(deleted);
@@ -482,6 +490,8 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		}
 	} catch (error) {
 		const cancelled = signal?.aborted === true;
+		// Nothing of the run may go on after it returns.
+		await deletionsAhead?.catch(() => undefined);
 		await recordRun(cancelled ? 'annulee' : 'echouee', [toErrorPayload(error).message]).catch(
 			() => undefined
 		);
