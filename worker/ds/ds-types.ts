@@ -71,9 +71,10 @@ export interface DsFile {
 	byteSizeBigInt?: string;
 }
 
-/** A champ as the ChampFields fragment selects it; typed fields depend on `__typename`. */
+/** A champ as the ChampFields fragment selects it; typed fields depend on its type (its descriptor's). */
 export interface DsChamp {
-	__typename: string;
+	/** Not asked for by our queries (the descriptor gives the type). */
+	__typename?: string;
 	/** Not asked for by our queries (champs are keyed by `champDescriptorId`). */
 	id?: string;
 	champDescriptorId: string;
