@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeDs, type FakeDs } from '#server/ds-fake/index.ts';
 import { startGristDouble, type GristDouble } from '#server/grist-double/index.ts';
+import { bindValues } from './sync-ds.ts';
 
 let ds: FakeDs;
 let grist: GristDouble;
@@ -195,5 +196,15 @@ describe('sync:ds CLI against the fake DS and the Grist double', () => {
 		]);
 		expect(writes()).toBe(writesBefore);
 		expect(snapshot()).toBe(before);
+	});
+});
+
+describe('sync:ds arguments', () => {
+	test('a token starting with "-" is taken as the value of --token', () => {
+		expect(bindValues(['--token', '-abc_Z', '--json', '--doc', 'd1'], ['token', 'doc'])).toStrictEqual([
+			'--token=-abc_Z',
+			'--json',
+			'--doc=d1'
+		]);
 	});
 });

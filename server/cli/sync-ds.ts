@@ -18,6 +18,37 @@ import { defaultTablePrefix } from '#worker/ds/form-plan.ts';
 import { resolveDsEndpoint } from '../ds/ds-endpoints.ts';
 import { createDsGraphqlTransport } from '../ds/graphql-transport.ts';
 
+/** Options that take a value (the others are flags). */
+const VALUE_OPTIONS = [
+	'ds-url',
+	'token',
+	'demarche',
+	'grist-url',
+	'grist-key',
+	'doc',
+	'prefix',
+	'deletions',
+	'requests-per-minute',
+	'max-attempts'
+];
+
+/**
+ * Turns `--token -abc` into `--token=-abc`: parseArgs would read a value starting with "-" as an
+ * option, and API tokens can start with one.
+ */
+export function bindValues(argv: string[], names: readonly string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		const next = argv[i + 1];
+		if (names.some((n) => arg === `--${n}`) && next !== undefined) {
+			out.push(`${arg}=${next}`);
+			i++;
+		} else out.push(arg);
+	}
+	return out;
+}
+
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
 	out(text: string): void;
@@ -56,7 +87,8 @@ function positiveInt(value: string | undefined, what: string): number | undefine
 export async function main(argv: string[], io: CliIo): Promise<number> {
 	try {
 		const { values } = parseArgs({
-			args: argv,
+			// Secrets may start with "-" (base64url): bind each value to its option first.
+			args: bindValues(argv, VALUE_OPTIONS),
 			options: {
 				'ds-url': { type: 'string' },
 				token: { type: 'string' },
