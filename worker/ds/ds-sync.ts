@@ -327,6 +327,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	let conflicts: ColumnConflict[] = [];
 	// Final deletions do not depend on the dossier pass: listed while it runs (one round trip less).
 	let deletionsAhead: Promise<DsDeletedDossier[]> | null = null;
+	let primed: Promise<void> | null = null;
 
 	try {
 		if (previous?.deletedSince) {
@@ -348,7 +349,9 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		// Only rows already in Grist can be in DS's trash: a first sync skips that (costly) check.
 		const hadDossiers = mode === 'incremental' || (await w.readDossiers()).size > 0;
 
-		// 3. Dossiers.
+		// 3. Dossiers. Grist's tables are read while DS prepares the first page.
+		primed = w.prime();
+		primed.catch(() => undefined);
 		phase = 'dossiers';
 		const passes: DossierPass[] = [];
 		if (mode === 'incremental') {
@@ -492,6 +495,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		const cancelled = signal?.aborted === true;
 		// Nothing of the run may go on after it returns.
 		await deletionsAhead?.catch(() => undefined);
+		await primed?.catch(() => undefined);
 		await recordRun(cancelled ? 'annulee' : 'echouee', [toErrorPayload(error).message]).catch(
 			() => undefined
 		);

@@ -26,6 +26,11 @@ export interface DsGristWriter {
 	readonly counts: WriteCounts;
 	/** Creates or completes every table of the plan; returns the columns left alone. */
 	ensureTables(): Promise<ColumnConflict[]>;
+	/**
+	 * Reads what dossier writes need (each table's rows by key, block rows by dossier) ahead of
+	 * the first write, e.g. while DS prepares the first page; `writeDossiers` waits for it.
+	 */
+	prime(): Promise<void>;
 	/** Upserts dossiers with their champs, annotations and block rows; drops block rows gone from DS. */
 	writeDossiers(dossiers: DsDossier[]): Promise<void>;
 	/** Dossiers present in Grist, by number. */
@@ -55,7 +60,8 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 	const counts: WriteCounts = { added: 0, updated: 0, deleted: 0 };
 	const t = plan.tables;
 	// Block rows per dossier, loaded once per run: finds rows DS no longer has.
-	const blockIndexes = new Map<string, Map<number, Map<string, number>>>();
+	const blockIndexes = new Map<string, Promise<Map<number, Map<string, number>>>>();
+	let priming: Promise<void> | null = null;
 
 	const count = (r: UpsertResult) => {
 		counts.added += r.added;
@@ -70,17 +76,21 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 		return result;
 	}
 
-	async function blockIndex(tableId: string): Promise<Map<number, Map<string, number>>> {
+	function blockIndex(tableId: string): Promise<Map<number, Map<string, number>>> {
 		let index = blockIndexes.get(tableId);
 		if (!index) {
-			index = new Map();
-			for (const r of await grist.readRows(tableId, ['numero', 'ligne'])) {
-				const n = Number(r.fields.numero);
-				const ligne = String(r.fields.ligne ?? '');
-				let lines = index.get(n);
-				if (!lines) index.set(n, (lines = new Map()));
-				lines.set(ligne, r.id);
-			}
+			index = (async () => {
+				const lines = new Map<number, Map<string, number>>();
+				for (const r of await grist.readRows(tableId, ['numero', 'ligne'])) {
+					const n = Number(r.fields.numero);
+					let byLigne = lines.get(n);
+					if (!byLigne) lines.set(n, (byLigne = new Map()));
+					byLigne.set(String(r.fields.ligne ?? ''), r.id);
+				}
+				return lines;
+			})();
+			// A failed read is tried again at the next use.
+			index.catch(() => blockIndexes.delete(tableId));
 			blockIndexes.set(tableId, index);
 		}
 		return index;
@@ -102,7 +112,21 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 			return conflicts;
 		},
 
+		prime() {
+			priming ??= (async () => {
+				const byNumber = [t.dossiers, t.champs, t.annotations].map((table) => upsert(table, [], 'numero'));
+				// Block tables: their rows by dossier, then (from the same read) by ligne.
+				const blocks = plan.blocks.map(async (b) => {
+					await blockIndex(b.tableId);
+					await upsert(b.tableId, [], 'ligne');
+				});
+				await Promise.all([...byNumber, ...blocks]);
+			})();
+			return priming;
+		},
+
 		async writeDossiers(dossiers) {
+			if (priming) await priming;
 			if (dossiers.length === 0) return;
 			// A dossier listed twice (modified again during the run) is written once, as last seen.
 			const latest = new Map(dossiers.map((d) => [d.number, d]));
@@ -176,7 +200,10 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 					.map((r) => r.id);
 				removed += await deleteRows(table, ids);
 			}
-			for (const index of blockIndexes.values()) for (const n of gone) index.delete(n);
+			for (const index of blockIndexes.values()) {
+				const lines = await index.catch(() => null);
+				for (const n of gone) lines?.delete(n);
+			}
 			return removed;
 		},
 
