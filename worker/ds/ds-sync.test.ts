@@ -546,8 +546,13 @@ describe('runDsSync: cancellation and progress', () => {
 			}
 		};
 		const backend = createMemoryBackend();
+		const reads = new Map<string, number>();
 		const grist = createGristPort({
 			...backend,
+			fetchTable: (tableId) => {
+				reads.set(tableId, (reads.get(tableId) ?? 0) + 1);
+				return backend.fetchTable(tableId);
+			},
 			applyUserActions: (actions) => {
 				const [name, table, , values] = actions[0]!;
 				if (name === 'BulkAddRecord' && table === 'Demarche_42_dossiers') {
@@ -580,6 +585,14 @@ describe('runDsSync: cancellation and progress', () => {
 			'write 5',
 			'write 6'
 		]);
+		// Six batches, yet each data table is read once (before the first page was written);
+		// the dossiers table once more at reconciliation.
+		expect(Object.fromEntries([...reads].filter(([t]) => t.startsWith('Demarche_42_')))).toStrictEqual({
+			Demarche_42_dossiers: 2,
+			Demarche_42_champs: 1,
+			Demarche_42_annotations: 1,
+			Demarche_42_bloc_4: 1
+		});
 	});
 
 	test('a full sync shows an ETA once the previous run told how many dossiers to expect', async () => {
