@@ -245,7 +245,7 @@ describe('GristPort over an in-memory Grist', () => {
 			return results.map((r) => [r.added, r.updated, r.unchanged, [...r.rowIds]]);
 		}
 
-		test('emit the same actions as the port and read each table once', async () => {
+		test('emit the same actions as the port, reading the table again only when they must', async () => {
 			const plain = counted();
 			const viaPort = await scenario(createGristPort(plain.backend));
 			const session = counted();
@@ -253,8 +253,9 @@ describe('GristPort over an in-memory Grist', () => {
 			expect(viaSession).toStrictEqual(viaPort);
 			expect(session.log).toStrictEqual(plain.log);
 			expect(plain.reads.length).toBe(6);
-			// One read at the first upsert, one when the run needed a cell it had never seen.
-			expect(session.reads.length).toBe(2);
+			// One read at the first upsert; one when the run rewrote rows it had added (their cells
+			// are not kept); one when it needed a cell it had never written (a Grist default).
+			expect(session.reads.length).toBe(3);
 			expect(await createGristPort(session.backend).readRows('Essai')).toStrictEqual(
 				await createGristPort(plain.backend).readRows('Essai')
 			);

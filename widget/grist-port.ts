@@ -115,10 +115,17 @@ interface KeyIndex {
 	stale: boolean;
 }
 
-/** What an upsert compares against: a table's cells, where each row is, and key indexes. */
+/**
+ * What an upsert compares against: a table's cells, where each row is, and key indexes. Rows the
+ * session adds get a position and their keys, not their cells (a run would otherwise hold every
+ * value it writes): the column arrays stop at the rows read, and a diff that needs a cell past
+ * them reads the table again.
+ */
 interface TableState {
-	/** Column arrays, `id` included; deleted rows stay in the arrays but leave `pos`. */
+	/** Column arrays as read, and `id` with the added rows too; deleted rows leave `pos` only. */
 	data: Record<string, Cell[]> & { id: number[] };
+	/** Rows read: the length of every column array. */
+	known: number;
 	pos: Map<number, number>;
 	indexes: Map<string, KeyIndex>;
 }
@@ -126,11 +133,14 @@ interface TableState {
 function tableState(data: TableColumns): TableState {
 	const pos = new Map<number, number>();
 	data.id.forEach((rowId, i) => pos.set(rowId, i));
-	return { data, pos, indexes: new Map() };
+	return { data, known: data.id.length, pos, indexes: new Map() };
 }
 
+/** A cell of the copy; undefined for a column the table lacks; RELOAD when not known. */
 function cellAt(state: TableState, column: string, i: number): CellValue | undefined {
-	const value = state.data[column]?.[i];
+	const cells = state.data[column];
+	if (cells === undefined) return undefined;
+	const value = i < state.known ? cells[i] : UNKNOWN;
 	if (value === UNKNOWN) throw RELOAD;
 	return value;
 }
@@ -185,14 +195,14 @@ export function createGristPort(backend: GristBackend): GristPort {
 		const ids = state.data.id;
 		// Without holes (no row deleted since the read), every position is a live row.
 		const dense = state.pos.size === ids.length;
-		// A one-column key reads its column directly.
-		const column = key.length === 1 ? (state.data[key[0]!] ?? []) : null;
+		// A one-column key present in the table reads its column directly.
+		const column = key.length === 1 ? state.data[key[0]!] : undefined;
 		for (let i = 0; i < ids.length; i++) {
 			const rowId = ids[i]!;
 			if (!dense && state.pos.get(rowId) !== i) continue;
 			let k: string;
 			if (column) {
-				const v = column[i];
+				const v = i < state.known ? column[i] : UNKNOWN;
 				if (v === UNKNOWN) throw RELOAD;
 				k = `[${cellJson(normaliseKey(v))}]`;
 			} else {
@@ -289,38 +299,30 @@ export function createGristPort(backend: GristBackend): GristPort {
 						id
 					);
 			});
-			if (track) appendRows(state, cols, group, ids);
+			if (track) appendRows(state, group, ids);
 		}
 		return { added: toAdd.length, updated: toUpdate.length, unchanged, rowIds };
 	}
 
-	/** Writes a row's cells into the copy (a column it lacks gets unknown cells elsewhere). */
+	/** Writes an updated row's cells into the copy, if its cells are kept (read, not added). */
 	function setCells(state: TableState, i: number, row: Row): void {
 		for (const c in row) {
 			const column = state.data[c];
 			const v = row[c] ?? null;
-			if (column) column[i] = v;
-			else {
-				const cells = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
-				cells[i] = v;
+			if (column) {
+				if (i < state.known) column[i] = v;
+			} else {
+				// A column new to the copy: known for this row only.
+				const cells = new Array<Cell>(state.known).fill(UNKNOWN);
+				if (i < state.known) cells[i] = v;
 				state.data[c] = cells;
 			}
 		}
 	}
 
-	/** Rows the session added: their cells as written, the others as Grist's unknown defaults. */
-	function appendRows(state: TableState, cols: string[], rows: Row[], ids: (number | undefined)[]): void {
-		const written = new Set(cols);
-		for (const c of cols)
-			if (!(c in state.data)) state.data[c] = new Array<Cell>(state.data.id.length).fill(UNKNOWN);
+	/** Rows the session added: a position and their keys (their cells are not kept). */
+	function appendRows(state: TableState, rows: Row[], ids: (number | undefined)[]): void {
 		const added = rows.flatMap((row, r) => (ids[r] === undefined ? [] : [{ row, id: ids[r]! }]));
-		// Column by column: one array and one key at a time.
-		for (const c of Object.keys(state.data)) {
-			if (c === 'id') continue;
-			const cells = state.data[c]!;
-			if (written.has(c)) for (const { row } of added) cells.push(row[c] ?? null);
-			else for (let n = 0; n < added.length; n++) cells.push(UNKNOWN);
-		}
 		for (const { id } of added) {
 			state.pos.set(id, state.data.id.length);
 			state.data.id.push(id);
