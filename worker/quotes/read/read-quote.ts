@@ -34,6 +34,7 @@ import { measureText, type TextQuality } from './text-quality.ts';
 import { isGeneralTerms } from './cgv-detect.ts';
 import { extractScan, probePageContent, readPageText, type PageContent } from './pdf-page.ts';
 import { recognizePage } from './page-ocr.ts';
+import { downscaleGray } from './gray-image.ts';
 
 /** Pages read at most in one file (corpus B07 has 300). */
 export const MAX_PAGES = 300;
@@ -58,6 +59,9 @@ const OCR_DPI = 300;
 
 /** Longest side of a rendered page, in pixels (a 300 dpi A3 page is 4 961 px). */
 const MAX_RENDER_SIDE = 5000;
+
+/** Longest side of an image given to the OCR; a 12 MP phone photo (4 032 px) passes as is. */
+const MAX_IMAGE_SIDE = 4200;
 
 type Decision =
 	{ ocr: false; reason: 'text' | 'blank' } | { ocr: true; reason: 'no_text' | 'little_text' | 'junk_text' };
@@ -164,6 +168,9 @@ async function readImage(
 	} catch (error) {
 		throw imageError(name, error);
 	}
+	// Very large photos are shrunk (~350 dpi for an A4 page); line boxes stay in the file's pixels.
+	const shrink = Math.ceil(Math.max(image.width, image.height) / MAX_IMAGE_SIDE);
+	if (shrink > 1) image = downscaleGray(image, shrink);
 	if ((options.maxOcrPages ?? MAX_OCR_PAGES) < 1) {
 		warnings.push({
 			code: 'x_pages_tronquees',
@@ -176,7 +183,7 @@ async function readImage(
 	options.onProgress?.({ stage: 'ocr', page: 1, pageCount: 1 });
 	// A photo or scan of an A4 page: its long side spans 11.7 inches.
 	const dpi = Math.max(image.width, image.height) / 11.7;
-	const ocr = await recognizePage(image, ports.ocr, { dpi, unit: 1, signal: options.signal }).catch(
+	const ocr = await recognizePage(image, ports.ocr, { dpi, unit: shrink, signal: options.signal }).catch(
 		(error) => {
 			throw rethrow(error, () => ocrError(name, 1, error));
 		}
