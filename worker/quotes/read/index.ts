@@ -37,7 +37,7 @@ export {
 export { sniffType, announcedKind, type SniffedType } from './file-sniff.ts';
 export { buildLines, plainTextLines, COLUMN_GAP, type Fragment } from './text-lines.ts';
 export { measureText, type TextQuality } from './text-quality.ts';
-export { isGeneralTerms } from './cgv-detect.ts';
+export { isGeneralTerms, opensGeneralTerms } from './cgv-detect.ts';
 export {
 	toGray,
 	rotateGray,
