@@ -277,7 +277,8 @@ async function main(): Promise<void> {
 					`Référence (dossier par dossier, ${workers} en parallèle) : ${result.baseline_seconds} s, ${result.baseline_requests} requêtes`,
 					`Accélération : × ${result.speedup}`,
 					`Incrémental (1 % modifié) : ${result.incremental_seconds} s, soit ${result.incremental_ratio} du complet`,
-					`Pic mémoire (RSS) du moteur : ${result.peak_rss_mb} Mo`
+					`Pic mémoire (RSS) du moteur : ${result.peak_rss_mb} Mo`,
+					`Temps CPU du processus moteur (démarrage compris) : ${round(engine.cpu_seconds!)} s`
 				].join('\n') + '\n'
 			);
 		}
