@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { PasserelleError } from '#widget/errors.ts';
 import { dsStateKey, loadDsState, parseDsState, saveDsState } from '#worker/ds/ds-state.ts';
-import { runDsSync, type DsSyncFilters, type DsSyncResult } from '#worker/ds/ds-sync.ts';
+import {
+	parseDsRunCheckpoint,
+	runDsSync,
+	type DsSyncFilters,
+	type DsSyncResult
+} from '#worker/ds/ds-sync.ts';
 import { sharedRateLimiter, type Clock } from '#worker/ds/ds-throttle.ts';
 import type { DsTransport } from '#worker/ds/ds-transport.ts';
 import type { Database } from '../db/database.ts';
@@ -17,6 +22,8 @@ export interface DsSyncHandlerDeps {
 	transportFor?: (endpoint: string, token: string) => DsTransport;
 	/** DS request budget per token and per minute (default 200; DS allows 400). */
 	requestsPerMinute?: number;
+	/** Least time between two saved in-run checkpoints (default 3 s; the end of a pass always saves). */
+	checkpointEveryMs?: number;
 	clock?: Clock;
 }
 
@@ -46,8 +53,9 @@ export function dsRunMessage(result: DsSyncResult): string {
  * with the DS token decrypted on the server and the REST GristPort of the run. The incremental
  * state is read from and saved to the document's `Passerelle_etat` table, shared with the widget
  * (and copied to `demarche_configs.sync_state`); the engine records the run in `Passerelle_syncs`.
- * A resumed run restarts from the last saved state: pages are upserted by key, so nothing is
- * duplicated and nothing is lost.
+ * While it runs, the engine's checkpoint (pass, cursor after the last dossier written, dossiers
+ * written so far) is saved with the run: an attempt taken over after a crash goes on from there.
+ * Pages are upserted by key, so the page redone at most is neither duplicated nor lost.
  */
 export function createDsSyncHandler(deps: DsSyncHandlerDeps): SyncJobHandler {
 	const transportFor =
@@ -75,8 +83,11 @@ export function createDsSyncHandler(deps: DsSyncHandlerDeps): SyncJobHandler {
 		ctx.log.addSecretValue(token);
 		const demarche = config.demarche_number;
 		const key = dsStateKey(demarche, config.table_prefix);
-		const saved = parseDsState((ctx.checkpoint as { dsState?: unknown } | null)?.dsState);
+		const checkpoint = ctx.checkpoint as { dsState?: unknown; run?: unknown } | null;
+		const saved = parseDsState(checkpoint?.dsState);
 		const state = saved ?? (await loadDsState(ctx.grist, key));
+		// Interrupted in the dossier pass: go on from its cursor (the engine checks it still applies).
+		const resumeFrom = saved ? null : parseDsRunCheckpoint(checkpoint?.run);
 		// The budget is per DS token: every run of this process with the same token shares it.
 		const fingerprint = createHash('sha256').update(token).digest('hex').slice(0, 16);
 		const result = await runDsSync({
@@ -86,11 +97,14 @@ export function createDsSyncHandler(deps: DsSyncHandlerDeps): SyncJobHandler {
 			state,
 			clock: deps.clock,
 			signal: ctx.signal,
+			resumeFrom,
+			onCheckpoint: (run) => ctx.saveCheckpoint({ run }),
 			options: {
 				mode: 'auto',
 				tablePrefix: config.table_prefix,
 				filters: config.filters ?? {},
-				rateLimiter: sharedRateLimiter(fingerprint, deps.requestsPerMinute ?? 200)
+				rateLimiter: sharedRateLimiter(fingerprint, deps.requestsPerMinute ?? 200),
+				checkpointEveryMs: deps.checkpointEveryMs ?? 3000
 			},
 			onProgress: (p) => {
 				if (p.log) ctx.log.info(p.log, { phase: p.phase, dossiers: p.dossiers });

@@ -8,6 +8,10 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { startGristDouble, type GristDouble } from '../grist-double/index.ts';
 import { createSecretsStore } from '../secrets/secrets-store.ts';
+import { createDsConfigStore } from '../ds-configs/ds-configs.ts';
+import { createDsGraphqlTransport } from '../ds/graphql-transport.ts';
+import { startFakeDs } from '../ds-fake/index.ts';
+import { parseDsRunCheckpoint, runDsSync } from '#worker/ds/ds-sync.ts';
 import { describePostgres, startPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { requestRun, type RunRow } from './schedule-store.ts';
 import { tickSchedules } from './scheduler.ts';
@@ -254,6 +258,94 @@ describePostgres('schedules on one PostgreSQL shared by several server processes
 			expect(resumed.map((r) => r.numero)).toStrictEqual(
 				Array.from({ length: pages * pageSize }, (_, i) => i + 1)
 			);
+		}
+	);
+
+	it(
+		'a DS sync killed -9 mid-way is resumed by another process from its cursor: tables equal a clean run',
+		{ timeout: 120_000 },
+		async () => {
+			const dossiers = 1200;
+			const ds = await startFakeDs({ dossiers, seed: 5, latencyMs: 250, rateLimitPerMinute: 100_000 });
+			try {
+				const docId = 'docRepriseDs';
+				const double = await document(docId);
+				const store = createDsConfigStore(database, createSecretsStore(database, { current: key }), {
+					allowLoopback: true
+				});
+				const config = await store.create(docId, {
+					demarcheNumber: ds.demarcheNumber,
+					dsUrl: ds.url,
+					token: ds.tokens.valid
+				});
+				const env = { HANDLER: 'ds', TICK_MS: '200' };
+				const spawned = await Promise.all([spawn('ds-a', env), spawn('ds-b', env)]);
+				const run = await requestRun(database, docId, config.id, new Date());
+
+				// Killed once at least two batches (500 dossiers) are written and checkpointed.
+				const running = await waitFor(
+					async () => {
+						const [row] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [run.id]);
+						const cp = parseDsRunCheckpoint((row?.checkpoint as { run?: unknown } | null)?.run);
+						return row?.status === 'en_cours' && cp && cp.dossiers >= 500 ? row : undefined;
+					},
+					60_000,
+					'synchronisation DS au milieu'
+				);
+				const victim = spawned.find((i) => i.id === running.instance)!;
+				const survivor = spawned.find((i) => i !== victim)!;
+				victim.child.kill('SIGKILL');
+				await victim.exited;
+				const [afterKill] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [
+					run.id
+				]);
+				const cp = parseDsRunCheckpoint((afterKill!.checkpoint as { run: unknown }).run)!;
+				expect(cp.dossiers).toBeGreaterThanOrEqual(500);
+				expect(cp.dossiers).toBeLessThan(dossiers);
+				ds.resetStats();
+
+				const done = await waitFor(
+					async () => {
+						const [row] = await database.query<RunRow>('SELECT * FROM schedule_runs WHERE id = $1', [run.id]);
+						return row && !['en_attente', 'en_cours', 'nouvel_essai'].includes(row.status) ? row : undefined;
+					},
+					90_000,
+					'reprise et fin de la synchronisation DS'
+				);
+				await stop(survivor);
+				expect(done).toMatchObject({ status: 'reussie', attempts: 2, instance: survivor.id, dossiers });
+
+				// The second attempt read only the pages after the saved cursor (plus at most the two
+				// it had prefetched), not the whole démarche again.
+				const pages = ds.stats().byOperation.PasserelleDossiersPage ?? 0;
+				expect(pages).toBeGreaterThanOrEqual(Math.ceil((dossiers - cp.dossiers) / 100));
+				expect(pages).toBeLessThanOrEqual(Math.ceil((dossiers - cp.dossiers) / 100) + 2);
+
+				// Same tables as a clean run of the same engine: every dossier once, none missing.
+				const clean = createGristPort(createMemoryBackend());
+				await runDsSync({
+					transport: createDsGraphqlTransport({ endpoint: ds.url, token: ds.tokens.valid }),
+					grist: clean,
+					demarche: ds.demarcheNumber,
+					options: { tablePrefix: config.tablePrefix, recordRuns: false }
+				});
+				const resumed = createGristPort(createMemoryBackend(double.doc));
+				const tables = (await clean.listTables())
+					.map((t) => t.id)
+					.filter((id) => id.startsWith(config.tablePrefix));
+				expect(tables.length).toBeGreaterThanOrEqual(3);
+				const byKey = (rows: { fields: Record<string, unknown> }[]) =>
+					rows.map((r) => JSON.stringify(r.fields)).sort();
+				for (const id of tables) {
+					expect(byKey(await resumed.readRows(id)), id).toStrictEqual(byKey(await clean.readRows(id)));
+				}
+				const numbers = (await resumed.readRows(`${config.tablePrefix}_dossiers`)).map(
+					(r) => r.fields.numero
+				);
+				expect(new Set(numbers).size).toBe(dossiers);
+			} finally {
+				await ds.close();
+			}
 		}
 	);
 });

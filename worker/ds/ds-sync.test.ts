@@ -6,7 +6,15 @@ import { createMemoryBackend } from '#widget/memory-backend.ts';
 import schemaText from '../../../shared/ds/schema.graphql?raw';
 import { dsError } from './ds-errors.ts';
 import type { DsSyncState } from './ds-state.ts';
-import { runDsSync, type DsSyncOptions, type DsSyncProgress } from './ds-sync.ts';
+import {
+	decodeNumbers,
+	encodeNumbers,
+	parseDsRunCheckpoint,
+	runDsSync,
+	type DsRunCheckpoint,
+	type DsSyncOptions,
+	type DsSyncProgress
+} from './ds-sync.ts';
 import type { Clock } from './ds-throttle.ts';
 import { champIdOf, createMemoryDs, type MemoryDossier } from './testing.ts';
 
@@ -604,6 +612,151 @@ describe('runDsSync: cancellation and progress', () => {
 			.filter((e) => e.phase === 'dossiers' && e.etaSeconds !== null)
 			.map((e) => e.etaSeconds);
 		expect(etas.length).toBeGreaterThan(0);
+	});
+});
+
+describe('runDsSync: resuming an interrupted run from its checkpoint', () => {
+	/** A run that "crashes" once `crashAt` checkpoints are saved (as a killed process would stop). */
+	async function crashingRun(
+		env: ReturnType<typeof setup>,
+		crashAt: number,
+		options: DsSyncOptions = {}
+	): Promise<DsRunCheckpoint[]> {
+		const saved: DsRunCheckpoint[] = [];
+		await expect(
+			runDsSync({
+				transport: env.ds.transport,
+				grist: env.grist,
+				demarche: 42,
+				options: { writeBatchSize: 100, ...options },
+				state: env.getState(),
+				clock: env.clock,
+				onCheckpoint: (cp) => {
+					saved.push(structuredClone(cp));
+					if (saved.length === crashAt) throw new Error('processus tué');
+				}
+			})
+		).rejects.toThrow('processus tué');
+		return saved;
+	}
+
+	const sorted = (rows: Row[], key: string) =>
+		rows.map(({ id: _id, ...r }) => r).sort((x, y) => String(x[key]).localeCompare(String(y[key])));
+
+	test('a full sync killed after 300 dossiers goes on from the cursor and ends with the tables of a clean run', async () => {
+		const clean = setup(550);
+		expect((await clean.run({ writeBatchSize: 100 })).status).toBe('success');
+
+		const env = setup(550);
+		const saved = await crashingRun(env, 3);
+		const cp = parseDsRunCheckpoint(JSON.parse(JSON.stringify(saved.at(-1))))!;
+		expect(cp).toMatchObject({ mode: 'full', pass: 0, dossiers: 300, pages: 3 });
+		expect(decodeNumbers(cp.seen)).toStrictEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+		expect((await env.table('Demarche_42_dossiers')).length).toBe(300);
+
+		env.ds.calls.length = 0;
+		const resumed = await runDsSync({
+			transport: env.ds.transport,
+			grist: env.grist,
+			demarche: 42,
+			options: { writeBatchSize: 100 },
+			state: null,
+			clock: env.clock,
+			resumeFrom: cp
+		});
+		expect(resumed).toMatchObject({ status: 'success', mode: 'full', dossiersSeen: 550, pages: 6 });
+		// The form once, then only the three pages after the cursor.
+		const pages = env.ds.calls.filter((c) => c.operation === 'PasserelleDossiersPage');
+		expect(pages.map((c) => c.variables.after ?? null)).toHaveLength(3);
+		expect(pages[0]!.variables.after).toBe(cp.after);
+		expect(env.ds.calls.map((c) => c.operation)).toStrictEqual([
+			'PasserelleDemarcheSchema',
+			'PasserelleDossiersPage',
+			'PasserelleDossiersPage',
+			'PasserelleDossiersPage'
+		]);
+		for (const id of ['Demarche_42_dossiers', 'Demarche_42_champs', 'Demarche_42_annotations']) {
+			expect(sorted(await env.table(id), id.endsWith('dossiers') ? 'numero' : 'id_ds')).toStrictEqual(
+				sorted(await clean.table(id), id.endsWith('dossiers') ? 'numero' : 'id_ds')
+			);
+		}
+		// Still one run in Passerelle_syncs, the interrupted one, now finished.
+		expect((await env.table('Passerelle_syncs')).map((r) => r.statut)).toStrictEqual(['reussie']);
+		expect(resumed.state).toMatchObject({ dossierCount: 550, lastFullSyncAt: cp.startedAt });
+		expect(resumed.log[0]).toBe('Lecture du formulaire de la démarche n° 42.');
+		expect(resumed.log).toContain('Reprise de la synchronisation interrompue (300 dossier(s) déjà écrits).');
+	});
+
+	test('reconciliation after a resumed full sync keeps the dossiers written before the crash and drops orphans', async () => {
+		const env = setup(550);
+		await env.run();
+		// A row DS no longer has (e.g. deleted long ago): a full sync must drop it.
+		await env.grist.upsert('Demarche_42_dossiers', [{ numero: 9999 }], { key: ['numero'] });
+		const saved = await crashingRun(env, 2, { mode: 'full' });
+		const resumed = await runDsSync({
+			transport: env.ds.transport,
+			grist: env.grist,
+			demarche: 42,
+			options: { writeBatchSize: 100, mode: 'full' },
+			state: env.getState(),
+			clock: env.clock,
+			resumeFrom: saved.at(-1)!
+		});
+		expect(resumed.status).toBe('success');
+		const numbers = (await env.table('Demarche_42_dossiers'))
+			.map((r) => r.numero)
+			.sort((a, b) => Number(a) - Number(b));
+		expect(numbers).toStrictEqual(Array.from({ length: 550 }, (_, i) => i + 1));
+	});
+
+	test('an incremental run resumes its updatedSince chain; a checkpoint of other settings is ignored', async () => {
+		const env = setup(250);
+		await env.run();
+		env.clock.advance(DAY);
+		for (let n = 1; n <= 250; n++) env.ds.dossiers.get(n)!.updatedAt = env.clock.now() - 1000 + n;
+		const saved = await crashingRun(env, 1);
+		expect(saved[0]).toMatchObject({ mode: 'incremental', pass: 0, dossiers: 100 });
+		env.ds.calls.length = 0;
+		const resumed = await runDsSync({
+			transport: env.ds.transport,
+			grist: env.grist,
+			demarche: 42,
+			options: { writeBatchSize: 100 },
+			state: env.getState(),
+			clock: env.clock,
+			resumeFrom: saved[0]!
+		});
+		expect(resumed).toMatchObject({ status: 'success', mode: 'incremental', dossiersSeen: 250 });
+		const pages = env.ds.calls.filter((c) => c.operation === 'PasserelleDossiersPage');
+		expect(pages[0]!.variables.after).toBe(saved[0]!.after);
+		expect(resumed.state!.endCursor).not.toBeNull();
+
+		// Other filters: the checkpoint no longer describes this run, which starts over.
+		env.ds.calls.length = 0;
+		const other = await runDsSync({
+			transport: env.ds.transport,
+			grist: env.grist,
+			demarche: 42,
+			options: { writeBatchSize: 100, filters: { states: ['en_construction'] } },
+			state: env.getState(),
+			clock: env.clock,
+			resumeFrom: saved[0]!
+		});
+		expect(other.mode).toBe('full');
+		expect(other.log).toContain(
+			'Point de reprise ignoré (réglages ou formulaire modifiés) : la synchronisation repart du début.'
+		);
+		expect(env.ds.calls.find((c) => c.operation === 'PasserelleDossiersPage')!.variables.after).toBeNull();
+	});
+
+	test('checkpoints encode dossier numbers compactly and reject anything malformed', () => {
+		const numbers = [5, 1, 100_000, 36, 37];
+		expect(encodeNumbers(numbers)).toBe('1,4,v,1,254r');
+		expect(decodeNumbers(encodeNumbers(numbers))).toStrictEqual([1, 5, 36, 37, 100_000]);
+		expect(decodeNumbers('')).toStrictEqual([]);
+		expect(() => decodeNumbers('1,-2')).toThrow();
+		expect(parseDsRunCheckpoint({ version: 1, demarche: 42 })).toBeNull();
+		expect(parseDsRunCheckpoint('texte')).toBeNull();
 	});
 });
 

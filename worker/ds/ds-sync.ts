@@ -71,6 +71,8 @@ export interface DsSyncOptions {
 	writeBatchSize?: number;
 	/** Write each run into `Passerelle_syncs` (default true). */
 	recordRuns?: boolean;
+	/** Least time between two checkpoints (default 0: after every batch; the end of a pass always saves one). */
+	checkpointEveryMs?: number;
 }
 
 /** A progress event for progress bars and logs. */
@@ -86,6 +88,35 @@ export interface DsSyncProgress {
 	log?: string;
 }
 
+/**
+ * Where an interrupted run stands, saved after every batch written to Grist: another process
+ * given it goes on from the cursor after the last dossier written instead of starting over.
+ * Plain JSON; the caller persists it (the server in `schedule_runs.checkpoint`).
+ */
+export interface DsRunCheckpoint {
+	version: 1;
+	demarche: number;
+	/** The run's settings and form: a checkpoint of other settings or another form is ignored. */
+	configKey: string;
+	planVersion: string;
+	mode: 'full' | 'incremental';
+	/** Start of the interrupted run (ISO): the resumed run keeps its id, anchors and deletion window. */
+	startedAt: string;
+	/** Whether Grist already had dossiers when the run started (decides the pending-deletion check). */
+	hadDossiers: boolean;
+	/** Index of the dossier pass under way (`passes` = all passes done), cursor after the last dossier written. */
+	pass: number;
+	after: string | null;
+	/** Dossier numbers written so far, and those seen leaving the filters (sorted, delta base 36). */
+	seen: string;
+	leavers: string;
+	dossiers: number;
+	pages: number;
+	requests: number;
+	culprits: Culprit[];
+	unknownCulprit: boolean;
+}
+
 /** Everything a run needs; the engine never knows where it runs. */
 export interface DsSyncParams {
 	transport: DsTransport;
@@ -96,6 +127,10 @@ export interface DsSyncParams {
 	clock?: Clock;
 	onProgress?: (progress: DsSyncProgress) => void;
 	signal?: AbortSignal;
+	/** Called after each batch of dossiers is written; the run waits for it (a failure stops the run). */
+	onCheckpoint?: (checkpoint: DsRunCheckpoint) => Promise<void> | void;
+	/** A checkpoint of the same run interrupted earlier: the run resumes from it when it still applies. */
+	resumeFrom?: DsRunCheckpoint | null;
 }
 
 /** How a run ended. */
@@ -178,6 +213,59 @@ export function filterDateMs(value: string, endOfDay = false): number {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Dossier numbers as sorted deltas in base 36 (`"a,1,3"`): a compact checkpoint. */
+export function encodeNumbers(numbers: Iterable<number>): string {
+	const sorted = [...numbers].sort((a, b) => a - b);
+	return sorted.map((n, i) => (n - (i === 0 ? 0 : sorted[i - 1]!)).toString(36)).join(',');
+}
+
+/** The inverse of `encodeNumbers`; throws on anything else. */
+export function decodeNumbers(text: string): number[] {
+	if (text === '') return [];
+	let n = 0;
+	return text.split(',').map((part) => {
+		if (!/^[0-9a-z]{1,11}$/.test(part)) throw new Error('Numéros de dossiers illisibles.');
+		n += parseInt(part, 36);
+		return n;
+	});
+}
+
+/** A persisted checkpoint, checked field by field; null when it is not one. */
+export function parseDsRunCheckpoint(raw: unknown): DsRunCheckpoint | null {
+	if (!raw || typeof raw !== 'object') return null;
+	const v = raw as Record<string, unknown>;
+	const str = (k: string) => typeof v[k] === 'string';
+	const int = (k: string) => Number.isInteger(v[k]) && (v[k] as number) >= 0;
+	if (
+		v.version !== 1 ||
+		!int('demarche') ||
+		!str('configKey') ||
+		!str('planVersion') ||
+		(v.mode !== 'full' && v.mode !== 'incremental') ||
+		!str('startedAt') ||
+		!Number.isFinite(Date.parse(v.startedAt as string)) ||
+		typeof v.hadDossiers !== 'boolean' ||
+		!int('pass') ||
+		!(v.after === null || str('after')) ||
+		!str('seen') ||
+		!str('leavers') ||
+		!int('dossiers') ||
+		!int('pages') ||
+		!int('requests') ||
+		!Array.isArray(v.culprits) ||
+		typeof v.unknownCulprit !== 'boolean'
+	) {
+		return null;
+	}
+	try {
+		decodeNumbers(v.seen as string);
+		decodeNumbers(v.leavers as string);
+	} catch {
+		return null;
+	}
+	return raw as DsRunCheckpoint;
+}
+
 /**
  * Syncs one démarche into Grist (ds.md §2): the form plan, then dossiers 100 per request
  * (full, or incremental from the persisted `updatedSince` chain), deletions, pending deletions
@@ -224,19 +312,23 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 
 	const previous = params.state && params.state.demarche === demarche ? params.state : null;
 	const expected = previous?.dossierCount ?? null;
+	// Requests and dossiers of an interrupted attempt this run goes on from.
+	let requestsBefore = 0;
+	let resumedDossiers = 0;
 	function progress(message?: string): void {
 		if (message) log.push(message);
 		const elapsed = (clock.now() - start) / 1000;
+		const fresh = dossiersSeen - resumedDossiers;
 		const eta =
-			phase === 'dossiers' && expected && dossiersSeen > 0
-				? Math.max(0, Math.round((elapsed / dossiersSeen) * (expected - dossiersSeen)))
+			phase === 'dossiers' && expected && fresh > 0
+				? Math.max(0, Math.round((elapsed / fresh) * (expected - dossiersSeen)))
 				: null;
 		params.onProgress?.({
 			phase,
 			pages,
 			dossiers: dossiersSeen,
 			rowsWritten: writer ? writer.counts.added + writer.counts.updated + writer.counts.deleted : 0,
-			requests: caller.requests,
+			requests: requestsBefore + caller.requests,
 			etaSeconds: eta,
 			...(message ? { log: message } : {})
 		});
@@ -265,11 +357,32 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		JSON.stringify({ prefix, filters, deletions: options.deletions ?? 'delete', v: 1 })
 	);
 	const usable = previous && previous.configKey === configKey && previous.updatedSinceAnchor !== null;
-	const mode: 'full' | 'incremental' = options.mode === 'full' || !usable ? 'full' : 'incremental';
+	const cp = params.resumeFrom ?? null;
+	const resume =
+		cp &&
+		cp.demarche === demarche &&
+		cp.configKey === configKey &&
+		cp.planVersion === plan.version &&
+		(options.mode === undefined || options.mode === 'auto' || options.mode === cp.mode) &&
+		(cp.mode === 'full' || usable)
+			? cp
+			: null;
+	if (cp && !resume) {
+		progress(
+			'Point de reprise ignoré (réglages ou formulaire modifiés) : la synchronisation repart du début.'
+		);
+	}
+	const mode: 'full' | 'incremental' = resume
+		? resume.mode
+		: options.mode === 'full' || !usable
+			? 'full'
+			: 'incremental';
 	if (options.mode === 'incremental' && mode === 'full') {
 		progress('Pas d’état de synchronisation utilisable : synchronisation complète.');
 	}
-	const runId = `ds-${demarche}-${prefix}-${start}`;
+	// A resumed run is the interrupted run going on: same id in Passerelle_syncs, same anchors.
+	const runStart = resume ? Date.parse(resume.startedAt) : start;
+	const runId = `ds-${demarche}-${prefix}-${runStart}`;
 	const record = options.recordRuns ?? true;
 
 	writer = createDsGristWriter(params.grist, plan, signal);
@@ -288,14 +401,14 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 					tables: prefix,
 					mode: mode === 'full' ? 'complete' : 'incrementale',
 					statut: status,
-					debut: Math.round(start / 1000),
+					debut: Math.round(runStart / 1000),
 					fin: status === 'en_cours' ? null : Math.round(end / 1000),
-					duree_s: status === 'en_cours' ? null : Math.round((end - start) / 100) / 10,
+					duree_s: status === 'en_cours' ? null : Math.round((end - runStart) / 100) / 10,
 					dossiers: dossiersSeen,
 					lignes_ajoutees: w.counts.added,
 					lignes_modifiees: w.counts.updated,
 					lignes_supprimees: w.counts.deleted,
-					requetes: caller.requests,
+					requetes: requestsBefore + caller.requests,
 					pages,
 					dossiers_en_erreur: culprits.map((c) => c.number ?? '?').join(', ') || null,
 					erreurs: errors.join('\n') || null
@@ -318,10 +431,20 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		return true;
 	};
 
-	const seen = new Set<number>();
+	const seen = new Set<number>(resume ? decodeNumbers(resume.seen) : []);
+	const leavers = new Set<number>(resume ? decodeNumbers(resume.leavers) : []);
 	// A skipped dossier whose number is unknown may be in Grist: reconciliation must not drop it.
-	let unknownCulprit = false;
-	let endCursor = mode === 'incremental' ? previous!.endCursor : null;
+	let unknownCulprit = resume?.unknownCulprit ?? false;
+	if (resume) {
+		culprits.push(...resume.culprits);
+		dossiersSeen = resumedDossiers = resume.dossiers;
+		pages = resume.pages;
+		requestsBefore = resume.requests;
+		progress(
+			`Reprise de la synchronisation interrompue (${resume.dossiers.toLocaleString('fr-FR')} dossier(s) déjà écrits).`
+		);
+	}
+	let endCursor = mode === 'incremental' ? (resume?.after ?? previous!.endCursor) : null;
 	let ranPending = false;
 	let ranLabels = mode === 'full';
 	let conflicts: ColumnConflict[] = [];
@@ -347,7 +470,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		for (const c of conflicts) progress(c.message);
 		await recordRun('en_cours', []);
 		// Only rows already in Grist can be in DS's trash: a first sync skips that (costly) check.
-		const hadDossiers = mode === 'incremental' || (await w.readDossiers()).size > 0;
+		const hadDossiers = resume?.hadDossiers ?? (mode === 'incremental' || (await w.readDossiers()).size > 0);
 
 		// 3. Dossiers. Grist's tables are read while DS prepares the first page.
 		primed = w.prime();
@@ -379,15 +502,40 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		// Pages are written in batches (fewer Grist round trips) while the next pages are fetched.
 		const batchSize = options.writeBatchSize ?? 250;
 		let batch: DsDossier[] = [];
-		const flush = async () => {
+		const checkpointEvery = options.checkpointEveryMs ?? 0;
+		let lastCheckpoint = -Infinity;
+		/** Writes the batch, then saves where the run stands (`pass`, cursor after the batch). */
+		const flush = async (pass: number, after: string | null, force = false) => {
 			const out = batch;
 			batch = [];
 			await w.writeDossiers(out);
 			progress();
+			if (!params.onCheckpoint || (!force && clock.now() - lastCheckpoint < checkpointEvery)) return;
+			lastCheckpoint = clock.now();
+			await params.onCheckpoint({
+				version: 1,
+				demarche,
+				configKey,
+				planVersion: plan.version,
+				mode,
+				startedAt: iso(runStart),
+				hadDossiers,
+				pass,
+				after,
+				seen: encodeNumbers(seen),
+				leavers: encodeNumbers(leavers),
+				dossiers: dossiersSeen,
+				pages,
+				requests: requestsBefore + caller.requests,
+				culprits: [...culprits],
+				unknownCulprit
+			});
 		};
-		const leavers = new Set<number>();
-		for (const pass of passes) {
-			const after = mode === 'incremental' ? endCursor : null;
+		for (const [index, pass] of passes.entries()) {
+			if (resume && index < resume.pass) continue;
+			const after =
+				mode === 'incremental' ? endCursor : resume && index === resume.pass ? resume.after : null;
+			let cursor = after;
 			const pager = pageDossiers(caller, demarche, pass, after, {
 				sizes: options.pageSizes,
 				log: (m) => progress(m)
@@ -413,13 +561,15 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 						leavers.add(d.number);
 					}
 				}
-				if (batch.length >= batchSize) await flush();
+				if (chunk.endCursor) cursor = chunk.endCursor;
 				// DS's polling pattern: keep the last non-null endCursor, never overwrite it with null.
 				if (mode === 'incremental' && chunk.endCursor) endCursor = chunk.endCursor;
+				if (batch.length >= batchSize) await flush(index, cursor);
 				progress();
 			}
+			// The next pass starts from scratch; the incremental chain keeps its cursor.
+			await flush(index + 1, mode === 'incremental' ? endCursor : null, true);
 		}
-		await flush();
 		// A full sync drops them at reconciliation; an incremental one here.
 		if (mode === 'incremental' && leavers.size > 0) {
 			const present = await w.readDossiers();
@@ -452,7 +602,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		const pendingEvery = options.pendingEveryMs === undefined ? DAY : options.pendingEveryMs;
 		if (mode === 'full' && !hadDossiers) {
 			ranPending = true;
-		} else if (mode === 'full' || due(previous?.lastPendingCheckAt ?? null, pendingEvery, start)) {
+		} else if (mode === 'full' || due(previous?.lastPendingCheckAt ?? null, pendingEvery, runStart)) {
 			phase = 'pending';
 			const pending = await listDeletions(
 				caller,
@@ -467,7 +617,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 
 		// 6. Labels do not bump updated_at: a cheap pass at its own cadence.
 		const labelsEvery = options.labelsEveryMs === undefined ? 6 * HOUR : options.labelsEveryMs;
-		if (mode === 'incremental' && due(previous?.lastLabelsAt ?? null, labelsEvery, start)) {
+		if (mode === 'incremental' && due(previous?.lastLabelsAt ?? null, labelsEvery, runStart)) {
 			phase = 'labels';
 			progress('Mise à jour des étiquettes.');
 			const n = await refreshLabels(caller, w, demarche, () => progress());
@@ -508,18 +658,18 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	// 8. New state.
 	const anchorMs = previous?.updatedSinceAnchor ? Date.parse(previous.updatedSinceAnchor) : null;
 	const reanchor =
-		mode === 'full' || anchorMs === null || start - anchorMs > (options.reanchorAfterMs ?? 7 * DAY);
+		mode === 'full' || anchorMs === null || runStart - anchorMs > (options.reanchorAfterMs ?? 7 * DAY);
 	const state: DsSyncState = {
 		...emptyDsState(demarche),
 		configKey,
 		planVersion: plan.version,
-		updatedSinceAnchor: reanchor ? iso(start - margin) : previous!.updatedSinceAnchor,
+		updatedSinceAnchor: reanchor ? iso(runStart - margin) : previous!.updatedSinceAnchor,
 		endCursor: reanchor ? null : endCursor,
-		deletedSince: iso(start),
-		lastPendingCheckAt: ranPending ? iso(start) : (previous?.lastPendingCheckAt ?? null),
-		lastLabelsAt: ranLabels ? iso(start) : (previous?.lastLabelsAt ?? null),
-		lastFullSyncAt: mode === 'full' ? iso(start) : (previous?.lastFullSyncAt ?? null),
-		lastRunAt: iso(start),
+		deletedSince: iso(runStart),
+		lastPendingCheckAt: ranPending ? iso(runStart) : (previous?.lastPendingCheckAt ?? null),
+		lastLabelsAt: ranLabels ? iso(runStart) : (previous?.lastLabelsAt ?? null),
+		lastFullSyncAt: mode === 'full' ? iso(runStart) : (previous?.lastFullSyncAt ?? null),
+		lastRunAt: iso(runStart),
 		dossierCount: mode === 'full' ? seen.size : (previous?.dossierCount ?? null)
 	};
 	const status = culprits.length > 0 ? 'partial' : 'success';
@@ -534,7 +684,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	);
 	phase = 'done';
 	progress(
-		`Terminé : ${dossiersSeen} dossier(s) reçus, ${w.counts.added + w.counts.updated} ligne(s) écrites, ${w.counts.deleted} supprimée(s), ${caller.requests} requête(s) DS.`
+		`Terminé : ${dossiersSeen} dossier(s) reçus, ${w.counts.added + w.counts.updated} ligne(s) écrites, ${w.counts.deleted} supprimée(s), ${requestsBefore + caller.requests} requête(s) DS.`
 	);
 	return result(status, state);
 
@@ -547,7 +697,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			rowsAdded: w.counts.added,
 			rowsUpdated: w.counts.updated,
 			rowsDeleted: w.counts.deleted,
-			requests: caller.requests,
+			requests: requestsBefore + caller.requests,
 			pages,
 			seconds: Math.round((clock.now() - start) / 10) / 100,
 			culprits,

@@ -1,12 +1,13 @@
 /**
  * One server instance for multi-process tests: the scheduler and job runner over PostgreSQL with
- * the numbered-rows handler and short intervals. Started by tests with Node 24 and an IPC
+ * the numbered-rows handler (or, with `HANDLER=ds`, the production DS handler) and short intervals. Started by tests with Node 24 and an IPC
  * channel; exits when the parent goes away or on SIGTERM. Prints `ready` once working.
  */
 import { openDatabase } from '../../db/database.ts';
 import { parseSecretKey } from '../../config.ts';
 import { createLogger } from '../../log.ts';
 import { createSecretsStore } from '../../secrets/secrets-store.ts';
+import { createDsSyncHandler } from '../ds-sync-handler.ts';
 import { startScheduleService } from '../schedule-service.ts';
 import { createNumberedRowsHandler } from './numbered-rows-handler.ts';
 
@@ -27,13 +28,16 @@ const service = await startScheduleService(
 		database,
 		secrets,
 		log,
-		handler: createNumberedRowsHandler({
-			pages: Number(env.PAGES ?? 3),
-			pageSize: Number(env.PAGE_SIZE ?? 5),
-			pageDelayMs: Number(env.PAGE_DELAY_MS ?? 0),
-			instance: instanceId,
-			onPage: (page) => process.send?.({ page })
-		})
+		handler:
+			env.HANDLER === 'ds'
+				? createDsSyncHandler({ database, secrets, requestsPerMinute: 100_000, checkpointEveryMs: 0 })
+				: createNumberedRowsHandler({
+						pages: Number(env.PAGES ?? 3),
+						pageSize: Number(env.PAGE_SIZE ?? 5),
+						pageDelayMs: Number(env.PAGE_DELAY_MS ?? 0),
+						instance: instanceId,
+						onPage: (page) => process.send?.({ page })
+					})
 	},
 	{
 		databaseUrl,
