@@ -12,6 +12,7 @@ import {
 
 const TOKEN_A = 'jeton-du-document-a';
 const TOKEN_B = 'jeton-du-document-b';
+const VIEWER_A = 'jeton-lecteur-du-document-a';
 
 function jwt(payload: Record<string, unknown>): string {
 	const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -49,6 +50,7 @@ describe('authorizeRequest against a Grist double', () => {
 	beforeAll(async () => {
 		grist = await startGristAuthDouble({
 			tokens: { docA: TOKEN_A, docB: TOKEN_B, docJ: jwtA },
+			viewerTokens: { docA: VIEWER_A },
 			redirects: { moved: 'http://127.0.0.1:9/api/docs/moved/tables' }
 		});
 		elsewhere = await startGristAuthDouble({ tokens: { docA: TOKEN_A } });
@@ -140,6 +142,56 @@ describe('authorizeRequest against a Grist double', () => {
 		);
 		expect(other.code).toBe('auth_forbidden');
 		expect(grist.requests).toHaveLength(3);
+	});
+
+	it('proves write access with Grist for calls that change something; a viewer may read, not write', async () => {
+		const write = (token: string) => ({
+			...request(gristHeaders(token, `${grist.origin}/api/docs/docA`)),
+			access: 'write' as const
+		});
+		// A viewer's token reads…
+		const read = await authorizeRequest(
+			request(gristHeaders(VIEWER_A, `${grist.origin}/api/docs/docA`)),
+			config(),
+			deps
+		);
+		expect(read.docId).toBe('docA');
+		// …but Grist refuses it the (empty) write, and so do we, in French.
+		expect(await refusal(authorizeRequest(write(VIEWER_A), config(), deps))).toStrictEqual({
+			code: 'auth_read_only',
+			status: 403,
+			message:
+				'Votre accès à ce document Grist est en lecture seule : seuls ses éditeurs et propriétaires peuvent modifier ce réglage.'
+		});
+		// An editor's token passes; both proofs are cached on their own (read, then write).
+		await authorizeRequest(write(TOKEN_A), config(), deps);
+		await authorizeRequest(write(TOKEN_A), config(), deps);
+		await authorizeRequest(request(gristHeaders(TOKEN_A, `${grist.origin}/api/docs/docA`)), config(), deps);
+		expect(grist.requests).toStrictEqual([
+			`/api/docs/docA/tables?auth=${VIEWER_A}`,
+			`POST /api/docs/docA/apply?auth=${VIEWER_A}`,
+			`/api/docs/docA/tables?auth=${TOKEN_A}`,
+			`POST /api/docs/docA/apply?auth=${TOKEN_A}`
+		]);
+		// A refused write is not cached as a success: asked again, Grist is asked again.
+		await refusal(authorizeRequest(write(VIEWER_A), config(), deps));
+		expect(grist.requests.at(-1)).toBe(`POST /api/docs/docA/apply?auth=${VIEWER_A}`);
+		// The write proof of one document does not open another.
+		expect(
+			(
+				await refusal(
+					authorizeRequest(
+						{
+							...write(TOKEN_A),
+							...request(gristHeaders(TOKEN_A, `${grist.origin}/api/docs/docB`)),
+							access: 'write'
+						},
+						config(),
+						deps
+					)
+				)
+			).code
+		).toBe('auth_forbidden');
 	});
 
 	it('never caches a JWT beyond its own expiry', async () => {

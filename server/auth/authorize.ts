@@ -20,6 +20,11 @@ export interface AuthRequest {
 	headers: Headers;
 	/** The TCP peer (SvelteKit `getClientAddress()`). */
 	clientAddress: string;
+	/**
+	 * What the call needs (default `read`): `write` for anything that changes what the server
+	 * holds or does for the document (schedules, API key, DS configurations and their token).
+	 */
+	access?: 'read' | 'write';
 }
 
 /** Who may act, on which document: proven by Grist, or granted to a loopback caller in demo mode. */
@@ -44,7 +49,7 @@ export interface GristDocAddress {
 	docApiUrl: string;
 }
 
-/** Remembers tokens Grist confirmed, keyed by their SHA-256, for at most the TTL. */
+/** Remembers tokens Grist confirmed (by SHA-256 and scope: document, or document + write), for at most the TTL. */
 export interface TokenCache {
 	get(token: string, docApiUrl: string, now: number): boolean;
 	set(token: string, docApiUrl: string, expiresAt: number): void;
@@ -71,7 +76,7 @@ export function createTokenCache(maxEntries = 1000): TokenCache {
 	const entries = new Map<string, { docApiUrl: string; expiresAt: number }>();
 	return {
 		get(token, docApiUrl, now) {
-			const key = sha256(token);
+			const key = `${sha256(token)} ${docApiUrl}`;
 			const entry = entries.get(key);
 			if (!entry) return false;
 			if (entry.expiresAt <= now) {
@@ -82,7 +87,7 @@ export function createTokenCache(maxEntries = 1000): TokenCache {
 			return entry.docApiUrl === docApiUrl;
 		},
 		set(token, docApiUrl, expiresAt) {
-			const key = sha256(token);
+			const key = `${sha256(token)} ${docApiUrl}`;
 			entries.delete(key);
 			entries.set(key, { docApiUrl, expiresAt });
 			while (entries.size > maxEntries) {
@@ -187,14 +192,28 @@ function jwtExpiry(token: string): number | undefined {
 	}
 }
 
-async function verifyToken(address: GristDocAddress, token: string, deps: AuthDeps): Promise<void> {
-	const url = new URL(`${address.docApiUrl}/tables`);
+/**
+ * Asks Grist whether the token may read the document (`GET <doc>/tables`) or, for `write`, edit
+ * it: `POST <doc>/apply` with an empty list of actions, which Grist refuses with 403 to anyone
+ * below editor before looking at the body, and which changes nothing for an editor.
+ */
+async function verifyToken(
+	address: GristDocAddress,
+	token: string,
+	deps: AuthDeps,
+	access: 'read' | 'write' = 'read'
+): Promise<void> {
+	const url = new URL(`${address.docApiUrl}/${access === 'write' ? 'apply' : 'tables'}`);
 	url.searchParams.set('auth', token);
 	let response: Response;
 	try {
 		response = await (deps.fetch ?? fetch)(url, {
-			method: 'GET',
-			headers: { accept: 'application/json' },
+			method: access === 'write' ? 'POST' : 'GET',
+			headers: {
+				accept: 'application/json',
+				...(access === 'write' ? { 'content-type': 'application/json' } : {})
+			},
+			...(access === 'write' ? { body: '[]' } : {}),
 			// Never follow: a redirect could lead the server anywhere (SSRF).
 			redirect: 'manual',
 			signal: AbortSignal.timeout(deps.timeoutMs ?? VERIFY_TIMEOUT_MS)
@@ -216,6 +235,13 @@ async function verifyToken(address: GristDocAddress, token: string, deps: AuthDe
 			'auth_token_invalid',
 			401,
 			'Votre accès au document Grist n’a pas pu être vérifié (jeton expiré ou invalide). Rechargez la page Grist.'
+		);
+	}
+	if (access === 'write' && status === 403) {
+		throw refused(
+			'auth_read_only',
+			403,
+			'Votre accès à ce document Grist est en lecture seule : seuls ses éditeurs et propriétaires peuvent modifier ce réglage.'
 		);
 	}
 	if (status === 403 || status === 404) {
@@ -256,8 +282,9 @@ function authorizeDemo(request: AuthRequest, demoDoc: string): AuthContext {
 
 /**
  * Authorises a widget→server call for the Grist document it concerns: the widget's access
- * token is proven by Grist itself (`GET <baseUrl>/tables?auth=`) on an allowed origin only; in
- * demo mode, loopback callers naming a demo document pass. Throws a PasserelleError whose
+ * token is proven by Grist itself (`GET <baseUrl>/tables?auth=`, plus `POST <baseUrl>/apply []`
+ * when the call needs write access) on an allowed origin only; in demo mode, loopback callers
+ * naming a demo document pass. Throws a PasserelleError whose
  * `details.status` is the HTTP status to answer (400, 401, 403, 502, 503).
  */
 export async function authorizeRequest(
@@ -286,10 +313,16 @@ export async function authorizeRequest(
 	const address = parseGristBaseUrl(baseUrl, config.gristOrigins);
 	const cache = deps.cache ?? defaultCache;
 	const now = (deps.now ?? Date.now)();
+	const expiresAt = Math.min(now + TOKEN_CACHE_TTL_MS, jwtExpiry(token) ?? Infinity);
 	if (!cache.get(token, address.docApiUrl, now)) {
 		await verifyToken(address, token, deps);
-		const expiresAt = Math.min(now + TOKEN_CACHE_TTL_MS, jwtExpiry(token) ?? Infinity);
 		if (expiresAt > now) cache.set(token, address.docApiUrl, expiresAt);
+	}
+	// Write access is proven separately (and cached under its own key): reading proves nothing of it.
+	const writeKey = `${address.docApiUrl}#write`;
+	if (request.access === 'write' && !cache.get(token, writeKey, now)) {
+		await verifyToken(address, token, deps, 'write');
+		if (expiresAt > now) cache.set(token, writeKey, expiresAt);
 	}
 	return {
 		mode: 'grist',

@@ -41,6 +41,12 @@ async function transportFor(ctx: AppContext, docId: string, id: string) {
 	};
 }
 
+/**
+ * Storing or changing a démarche's token, and using it (connection test, the sync's DS calls),
+ * need a proven editor of the document: a viewer cannot make the server act with its secrets.
+ */
+const WRITE = { access: 'write' } as const;
+
 /** `GET /api/ds/configs`: the document's démarches (the demo démarche is added in demo mode). */
 export const listConfigs = (event: ApiEvent) =>
 	withDocument(event, async ({ ctx, auth }) => {
@@ -51,49 +57,65 @@ export const listConfigs = (event: ApiEvent) =>
 
 /** `POST /api/ds/configs`: tests the token on the démarche first; stores nothing if DS refuses. */
 export const createConfig = (event: ApiEvent) =>
-	withDocument(event, async ({ ctx, auth, request }) => {
-		const input = await readJson<DemarcheConfigInput>(request);
-		const store = dsConfigStore(ctx);
-		const demarche = parseDemarcheNumber(input.demarcheNumber);
-		const allowLoopback = ctx.config.demo || !ctx.config.production;
-		const endpoint = checkDsUrl(input.dsUrl, (process.env.DS_ALLOWED_URLS ?? '').split(','), allowLoopback);
-		const info = await testDemarche(
-			createDsGraphqlTransport({ endpoint, token: String(input.token ?? '') }),
-			demarche
-		);
-		const config = await store.create(auth.docId, { ...input, dsUrl: endpoint });
-		ctx.log.info('Démarche configurée', { docId: auth.docId, demarche });
-		return { config, demarche: info };
-	});
+	withDocument(
+		event,
+		async ({ ctx, auth, request }) => {
+			const input = await readJson<DemarcheConfigInput>(request);
+			const store = dsConfigStore(ctx);
+			const demarche = parseDemarcheNumber(input.demarcheNumber);
+			const allowLoopback = ctx.config.demo || !ctx.config.production;
+			const endpoint = checkDsUrl(input.dsUrl, (process.env.DS_ALLOWED_URLS ?? '').split(','), allowLoopback);
+			const info = await testDemarche(
+				createDsGraphqlTransport({ endpoint, token: String(input.token ?? '') }),
+				demarche
+			);
+			const config = await store.create(auth.docId, { ...input, dsUrl: endpoint });
+			ctx.log.info('Démarche configurée', { docId: auth.docId, demarche });
+			return { config, demarche: info };
+		},
+		WRITE
+	);
 
 /** `PATCH /api/ds/configs/:id`: filters, prefix, or a new token (tested before it is kept). */
 export const updateConfig = (event: ApiEvent, id: string) =>
-	withDocument(event, async ({ ctx, auth, request }) => {
-		const input = await readJson<DemarcheConfigInput>(request);
-		const store = dsConfigStore(ctx);
-		if (input.token) {
-			const current = await store.get(auth.docId, id);
-			await testDemarche(
-				createDsGraphqlTransport({ endpoint: current.dsUrl, token: String(input.token) }),
-				current.demarcheNumber
-			);
-		}
-		return { config: await store.update(auth.docId, id, input) };
-	});
+	withDocument(
+		event,
+		async ({ ctx, auth, request }) => {
+			const input = await readJson<DemarcheConfigInput>(request);
+			const store = dsConfigStore(ctx);
+			if (input.token) {
+				const current = await store.get(auth.docId, id);
+				await testDemarche(
+					createDsGraphqlTransport({ endpoint: current.dsUrl, token: String(input.token) }),
+					current.demarcheNumber
+				);
+			}
+			return { config: await store.update(auth.docId, id, input) };
+		},
+		WRITE
+	);
 
 /** `DELETE /api/ds/configs/:id`: forgets the configuration and its token (Grist tables stay). */
 export const deleteConfig = (event: ApiEvent, id: string) =>
-	withDocument(event, async ({ ctx, auth }) => {
-		await dsConfigStore(ctx).remove(auth.docId, id);
-		return null;
-	});
+	withDocument(
+		event,
+		async ({ ctx, auth }) => {
+			await dsConfigStore(ctx).remove(auth.docId, id);
+			return null;
+		},
+		WRITE
+	);
 
 /** `POST /api/ds/configs/:id/test`: the connection test with the stored token. */
 export const testConfig = (event: ApiEvent, id: string) =>
-	withDocument(event, async ({ ctx, auth }) => {
-		const { config, transport } = await transportFor(ctx, auth.docId, id);
-		return { demarche: await testDemarche(transport, config.demarcheNumber) };
-	});
+	withDocument(
+		event,
+		async ({ ctx, auth }) => {
+			const { config, transport } = await transportFor(ctx, auth.docId, id);
+			return { demarche: await testDemarche(transport, config.demarcheNumber) };
+		},
+		WRITE
+	);
 
 /**
  * `POST /api/ds/configs/:id/graphql`: the widget's worker pages through DS via the server,
@@ -101,11 +123,15 @@ export const testConfig = (event: ApiEvent, id: string) =>
  */
 export async function proxyGraphql(event: ApiEvent, id: string): Promise<Response> {
 	let answer: Awaited<ReturnType<typeof handleDsProxyRequest>> | undefined;
-	const response = await withDocument(event, async ({ ctx, auth, request }) => {
-		const { transport } = await transportFor(ctx, auth.docId, id);
-		answer = await handleDsProxyRequest(await readJson(request), transport, request.signal);
-		return null;
-	});
+	const response = await withDocument(
+		event,
+		async ({ ctx, auth, request }) => {
+			const { transport } = await transportFor(ctx, auth.docId, id);
+			answer = await handleDsProxyRequest(await readJson(request), transport, request.signal);
+			return null;
+		},
+		WRITE
+	);
 	if (!answer) return response;
 	return json(answer.body, {
 		status: answer.status,

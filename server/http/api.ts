@@ -17,19 +17,24 @@ export interface ApiEvent {
 }
 
 /**
- * Runs an API handler for the Grist document the caller proves access to. Every error ends
- * here as `{code, message, retryable}` with a French message and a meaningful status; nothing
- * else (no stack, no secret) leaves the server.
+ * Runs an API handler for the Grist document the caller proves access to (`access: 'write'`:
+ * proven editor or owner). Every error ends here as `{code, message, retryable}` with a French
+ * message and a meaningful status; nothing else (no stack, no secret) leaves the server.
  */
 export async function withDocument(
 	event: ApiEvent,
-	handler: (call: ApiCall) => Promise<unknown>
+	handler: (call: ApiCall) => Promise<unknown>,
+	options: { access?: 'read' | 'write' } = {}
 ): Promise<Response> {
 	let ctx: AppContext | undefined;
 	try {
 		ctx = await getContext();
 		const auth = await authorizeRequest(
-			{ headers: event.request.headers, clientAddress: event.getClientAddress() },
+			{
+				headers: event.request.headers,
+				clientAddress: event.getClientAddress(),
+				access: options.access ?? 'read'
+			},
 			ctx.config
 		);
 		const body = await handler({ ctx, auth, request: event.request });

@@ -17,6 +17,8 @@ export interface ScheduleRouteOptions {
 	context?: () => Promise<AppContext>;
 	/** Passed to `authorizeRequest` (tests). */
 	fetch?: typeof fetch;
+	/** Access the route needs (default: `read` for GET, `write` for anything else). */
+	access?: 'read' | 'write';
 }
 
 /** Largest JSON body a schedule route reads. */
@@ -51,7 +53,8 @@ export function scheduleApiDeps(ctx: AppContext): ScheduleApiDeps {
 }
 
 /**
- * Runs a schedule route: proves the caller's access to a Grist document (401/403 otherwise),
+ * Runs a schedule route: proves the caller's access to a Grist document (401/403 otherwise;
+ * changing anything needs write access, proven with Grist: a viewer may only look),
  * calls `action` scoped to that document, and answers JSON. A PasserelleError carrying
  * `details.status` becomes `{ code, message, retryable, issues? }` with that status; anything
  * else goes to the server's `handleError` hook (500, logged).
@@ -64,7 +67,11 @@ export async function scheduleRoute<T>(
 	try {
 		const ctx = await (options.context ?? getContext)();
 		const auth = await authorizeRequest(
-			{ headers: event.request.headers, clientAddress: event.getClientAddress() },
+			{
+				headers: event.request.headers,
+				clientAddress: event.getClientAddress(),
+				access: options.access ?? (event.request.method === 'GET' ? 'read' : 'write')
+			},
 			ctx.config,
 			options.fetch ? { fetch: options.fetch } : {}
 		);

@@ -7,7 +7,9 @@ import type { Database } from '../db/database.ts';
 import { startGristDouble, type GristDouble } from '../grist-double/index.ts';
 import { createSecretsStore, type SecretsStore } from '../secrets/secrets-store.ts';
 import { openTestDatabase } from '../testing/pglite.ts';
-import { scheduleRoute } from './http.ts';
+import { readJsonBody, scheduleRoute } from './http.ts';
+import { findSchedule } from './schedule-store.ts';
+import { startGristAuthDouble } from '../testing/grist-auth-double.ts';
 import {
 	deleteApiKeyFor,
 	previewSchedule,
@@ -242,5 +244,64 @@ describe('scheduleRoute (authorisation and error mapping)', () => {
 				{ context }
 			)
 		).rejects.toThrow('boom');
+	});
+
+	it('lets a viewer of the document see its schedules but not change them (write access proven with Grist)', async () => {
+		const grist = await startGristAuthDouble({
+			tokens: { docDroits: 'jeton-editeur' },
+			viewerTokens: { docDroits: 'jeton-lecteur' }
+		});
+		try {
+			const config = await insertConfig(database, 'docDroits', 789);
+			const gristContext = async (): Promise<AppContext> => ({
+				config: { demo: false, gristOrigins: [grist.origin] } as unknown as ServerConfig,
+				db: database,
+				secrets,
+				log: logger.log
+			});
+			const call = (token: string, method: 'GET' | 'PUT', body?: unknown) => ({
+				request: new Request(`http://127.0.0.1/api/schedules/${config}`, {
+					method,
+					headers: {
+						'x-grist-access-token': token,
+						'x-grist-base-url': `${grist.origin}/api/docs/docDroits`,
+						...(body ? { 'content-type': 'application/json' } : {})
+					},
+					...(body ? { body: JSON.stringify(body) } : {})
+				}),
+				getClientAddress: () => '203.0.113.7'
+			});
+			const nightly = { enabled: true, spec: { kind: 'quotidien', time: '02:30' } };
+			const save = (token: string) => {
+				const event = call(token, 'PUT', nightly);
+				return scheduleRoute(
+					event,
+					async (d, a) => saveScheduleFor(d, a, config, await readJsonBody(event.request)),
+					{ context: gristContext }
+				);
+			};
+
+			const seen = await scheduleRoute(call('jeton-lecteur', 'GET'), schedulesOverview, {
+				context: gristContext
+			});
+			expect(seen.status).toBe(200);
+			const refused = await save('jeton-lecteur');
+			expect(refused.status).toBe(403);
+			expect(await refused.json()).toMatchObject({
+				code: 'auth_read_only',
+				message: expect.stringContaining('lecture seule')
+			});
+			expect(await findSchedule(database, 'docDroits', config)).toBeNull();
+
+			const saved = await save('jeton-editeur');
+			expect(saved.status).toBe(200);
+			expect(await findSchedule(database, 'docDroits', config)).toMatchObject({ enabled: true });
+			expect(grist.requests.filter((r) => r.startsWith('POST '))).toStrictEqual([
+				'POST /api/docs/docDroits/apply?auth=jeton-lecteur',
+				'POST /api/docs/docDroits/apply?auth=jeton-editeur'
+			]);
+		} finally {
+			await grist.close();
+		}
 	});
 });

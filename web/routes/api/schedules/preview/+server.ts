@@ -3,4 +3,4 @@ import { previewSchedule, readJsonBody, scheduleRoute } from '#server/schedules/
 
 /** `POST /api/schedules/preview` `{ spec }`: French issues, or the cron and the next fires. */
 export const POST: RequestHandler = (event) =>
-	scheduleRoute(event, async () => previewSchedule(await readJsonBody(event.request)));
+	scheduleRoute(event, async () => previewSchedule(await readJsonBody(event.request)), { access: 'read' });
