@@ -16,8 +16,29 @@ describe('quote display', () => {
 		]);
 	});
 
-	it('shows where a value was read with 1-based lines', () => {
-		expect(formatPlace({ page: 2, line: 0 })).toBe('page 2, ligne 1');
+	it('shows where a value was read with the reader’s 1-based lines', async () => {
+		// The line the reader gives is the one shown: "Client :" is the 3rd line of this page.
+		const { readFromText } = await import('#worker/quotes/extract/read-fixtures.ts');
+		const { checkQuote } = await import('#worker/quotes/check/index.ts');
+		const result = await checkQuote(
+			readFromText(
+				[
+					"RENOV'ISOL - SARL au capital de 20 000 € - 3 rue du Port - 13002 Marseille",
+					'SIRET : 732 829 320 00074 - RCS Marseille 732 829 320 - N° TVA : FR44732829320',
+					'Client : Louis Martin',
+					'8 rue Paradis 13006 Marseille',
+					'DEVIS N° 2026-77 - Date : 10/03/2026 - Devis valable 3 mois',
+					'N° | Désignation | Qté | Unité | PU HT | TVA | Total HT',
+					'1 | Isolation des combles perdus laine soufflée | 100 | m² | 20,00 € | 5,5 % | 2 000,00 €',
+					'Total HT : 2 000,00 € - TVA 5,5 % : 110,00 € - Total TTC : 2 110,00 €'
+				].join('\n')
+			),
+			{ file: 'a.txt' }
+		);
+		const civilite = result.errors.find((e) => e.code === 'client_civilite_manquant');
+		expect(civilite?.where?.text).toBe('Client : Louis Martin');
+		expect(formatPlace(civilite?.where)).toBe('page 1, ligne 3');
+		expect(formatPlace({ page: 2, line: 1 })).toBe('page 2, ligne 1');
 		expect(formatPlace(null)).toBe('');
 	});
 

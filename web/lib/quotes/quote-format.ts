@@ -20,10 +20,10 @@ export function formatIsoDate(text: string): string {
 	return m ? `${m[3]}/${m[2]}/${m[1]}` : text;
 }
 
-/** "page 2, ligne 14" from a place whose line is 0-based (as the extraction gives it). */
+/** "page 2, ligne 14": the reader numbers lines from 1 within each page, as Grist's Devis_erreurs.ligne. */
 export function formatPlace(where: { page: number; line: number } | null | undefined): string {
 	if (!where) return '';
-	return `page ${where.page}, ligne ${where.line + 1}`;
+	return `page ${where.page}, ligne ${where.line}`;
 }
 
 /** What a file's reading is doing: "Ouverture…", "Page 2/3", "OCR page 2/3…". */
