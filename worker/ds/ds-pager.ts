@@ -31,6 +31,11 @@ export interface Culprit {
 export interface PageChunk {
 	dossiers: DsDossier[];
 	endCursor: string | null;
+	/** Backward paging: the cursor of the page's first dossier (where the next page ends). */
+	startCursor?: string | null;
+	/** Whether DS says the listing goes on past this page (in the pager's direction). */
+	hasMore?: boolean;
+	direction?: 'forward' | 'backward';
 	culprits: Culprit[];
 	/** Page size that produced this chunk (1 when dossiers were fetched one by one). */
 	size: number;
@@ -58,20 +63,41 @@ export function cursorDossierNumber(cursor: string | null): number | null {
 	}
 }
 
+/** How a pager runs. */
+export interface PagerOptions {
+	sizes?: readonly number[];
+	growAfter?: number;
+	log?: (m: string) => void;
+	/** `backward`: `last`/`before` from the end of the listing (`after` is then the `before` cursor). */
+	direction?: 'forward' | 'backward';
+	/** Sees each page before it is yielded (and before the next is asked for); false ends the pager. */
+	onPage?: (chunk: PageChunk) => boolean;
+	/** Asked before each further request: true ends the pager. */
+	stop?: () => boolean;
+}
+
 /** Errors a smaller page may avoid: timeouts, 5xx, partial data, complexity. */
 const SHRINKABLE = ['ds_timeout', 'ds_server_error', 'ds_graphql'] as const;
 
 type Connection<N> = {
-	pageInfo: DsPageInfo;
+	pageInfo: DsPageInfo & { hasPreviousPage?: boolean; startCursor?: string | null };
 	nodes?: (N | null)[];
 	edges?: ({ cursor: string; node: N | null } | null)[];
 };
 
-function variables(pass: DossierPass, demarche: number, first: number, after: string | null) {
+function variables(
+	pass: DossierPass,
+	demarche: number,
+	size: number,
+	cursor: string | null,
+	direction: 'forward' | 'backward' = 'forward'
+) {
+	const backward = direction === 'backward';
 	return {
 		...(pass.groupe === null ? { demarche } : { groupe: pass.groupe }),
-		first,
-		after,
+		first: backward ? null : size,
+		after: backward ? null : cursor,
+		...(backward ? { last: size, before: cursor } : {}),
 		state: pass.state,
 		createdSince: pass.createdSince,
 		updatedSince: pass.updatedSince
@@ -124,8 +150,12 @@ export async function* pageDossiers(
 	demarche: number,
 	pass: DossierPass,
 	after: string | null,
-	options: { sizes?: readonly number[]; growAfter?: number; log?: (m: string) => void } = {}
+	options: PagerOptions = {}
 ): AsyncGenerator<PageChunk> {
+	if (options.direction === 'backward') {
+		yield* pageBackward(caller, demarche, pass, after, options);
+		return;
+	}
 	const sizes = options.sizes ?? PAGE_SIZES;
 	const growAfter = options.growAfter ?? 3;
 	const groupe = pass.groupe !== null;
@@ -155,7 +185,10 @@ export async function* pageDossiers(
 				continue;
 			}
 			const chunk = await stepOver(error.code, error.userMessage);
+			chunk.hasMore = chunk.more;
+			const goOn = options.onPage?.(chunk) ?? true;
 			yield chunk;
+			if (!goOn || options.stop?.()) return;
 			if (!chunk.endCursor || chunk.endCursor === cursor) return;
 			cursor = chunk.endCursor;
 			if (!chunk.more) return;
@@ -165,9 +198,17 @@ export async function* pageDossiers(
 			continue;
 		}
 		const nodes = (conn.nodes ?? []).filter((n): n is DsDossier => n !== null);
-		yield { dossiers: nodes, endCursor: conn.pageInfo.endCursor, culprits: [], size };
+		const chunk: PageChunk = {
+			dossiers: nodes,
+			endCursor: conn.pageInfo.endCursor,
+			culprits: [],
+			size,
+			hasMore: conn.pageInfo.hasNextPage
+		};
+		const goOn = options.onPage?.(chunk) ?? true;
+		yield chunk;
 		if (conn.pageInfo.endCursor) cursor = conn.pageInfo.endCursor;
-		if (!conn.pageInfo.hasNextPage) return;
+		if (!conn.pageInfo.hasNextPage || !goOn || options.stop?.()) return;
 		if (index > 0 && ++good >= growAfter) {
 			index--;
 			good = 0;
@@ -200,5 +241,59 @@ export async function* pageDossiers(
 			size: 1,
 			more: page.pageInfo.hasNextPage
 		};
+	}
+}
+
+/**
+ * Pages backwards from `before` (null: the end of the listing), 100 dossiers at a time, each
+ * page in DS's order. It only ever helps a forward pager that covers the same listing (see
+ * `meetInTheMiddle`): on a page DS cannot serve it stops, and the forward pager, which isolates
+ * culprits, reads that part.
+ */
+async function* pageBackward(
+	caller: DsCaller,
+	demarche: number,
+	pass: DossierPass,
+	before: string | null,
+	options: PagerOptions
+): AsyncGenerator<PageChunk> {
+	const groupe = pass.groupe !== null;
+	const pageQuery = groupe ? GROUPE_DOSSIERS_PAGE_QUERY : DOSSIERS_PAGE_QUERY;
+	const size = (options.sizes ?? PAGE_SIZES)[0]!;
+	let cursor = before;
+	for (;;) {
+		let conn: Connection<DsDossier>;
+		try {
+			conn = await caller.retrying(
+				() =>
+					fetchConnection<DsDossier>(
+						caller,
+						pageQuery,
+						variables(pass, demarche, size, cursor, 'backward'),
+						groupe
+					),
+				['ds_network', 'ds_rate_limited']
+			);
+		} catch (error) {
+			if (!isDsError(error, ...SHRINKABLE)) throw error;
+			options.log?.(
+				`Lecture depuis la fin interrompue (${error.userMessage}) : la lecture dans l’ordre continue.`
+			);
+			return;
+		}
+		const nodes = (conn.nodes ?? []).filter((n): n is DsDossier => n !== null);
+		const startCursor = conn.pageInfo.startCursor ?? null;
+		const chunk: PageChunk = {
+			dossiers: nodes,
+			endCursor: conn.pageInfo.endCursor,
+			startCursor,
+			direction: 'backward',
+			culprits: [],
+			size
+		};
+		const goOn = options.onPage?.(chunk) ?? true;
+		yield chunk;
+		if (!startCursor || !conn.pageInfo.hasPreviousPage || !goOn || options.stop?.()) return;
+		cursor = startCursor;
 	}
 }

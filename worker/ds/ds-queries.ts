@@ -345,12 +345,14 @@ export const DEMARCHE_SCHEMA_QUERY = /* GraphQL */ `
 	${DESCRIPTOR_FIELDS}
 `;
 
-/** One page of full dossiers of a démarche (first ≤ 100). */
+/** One page of full dossiers of a démarche: `first`/`after` forwards, or `last`/`before` backwards (≤ 100). */
 export const DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 	query PasserelleDossiersPage(
 		$demarche: Int!
-		$first: Int!
+		$first: Int
 		$after: String
+		$last: Int
+		$before: String
 		$state: DossierState
 		$createdSince: ISO8601DateTime
 		$updatedSince: ISO8601DateTime
@@ -359,6 +361,8 @@ export const DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 			dossiers(
 				first: $first
 				after: $after
+				last: $last
+				before: $before
 				state: $state
 				createdSince: $createdSince
 				updatedSince: $updatedSince
@@ -366,6 +370,8 @@ export const DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 				pageInfo {
 					hasNextPage
 					endCursor
+					hasPreviousPage
+					startCursor
 				}
 				nodes {
 					...DossierFields
@@ -380,8 +386,10 @@ export const DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 export const GROUPE_DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 	query PasserelleGroupeDossiersPage(
 		$groupe: Int!
-		$first: Int!
+		$first: Int
 		$after: String
+		$last: Int
+		$before: String
 		$state: DossierState
 		$createdSince: ISO8601DateTime
 		$updatedSince: ISO8601DateTime
@@ -390,6 +398,8 @@ export const GROUPE_DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 			dossiers(
 				first: $first
 				after: $after
+				last: $last
+				before: $before
 				state: $state
 				createdSince: $createdSince
 				updatedSince: $updatedSince
@@ -397,6 +407,8 @@ export const GROUPE_DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 				pageInfo {
 					hasNextPage
 					endCursor
+					hasPreviousPage
+					startCursor
 				}
 				nodes {
 					...DossierFields

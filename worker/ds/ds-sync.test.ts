@@ -95,7 +95,10 @@ const REVISION = {
 	annotationDescriptors: [{ __typename: 'YesNoChampDescriptor', id: champIdOf(50), label: 'Éligible' }]
 };
 
-function setup(count: number) {
+/** The tests that follow one chain of requests page by page (sizes, culprits, order, cursors). */
+const ONE_CHAIN: DsSyncOptions = { chains: 1 };
+
+function setup(count: number, base: DsSyncOptions = {}) {
 	const ds = createMemoryDs(schemaText, {
 		demarche: 42,
 		revisions: [REVISION],
@@ -116,7 +119,7 @@ function setup(count: number) {
 			transport: ds.transport,
 			grist,
 			demarche: 42,
-			options,
+			options: { ...base, ...options },
 			state,
 			clock,
 			onProgress: (p) => events.push(p),
@@ -150,19 +153,26 @@ describe('runDsSync: full then incremental', () => {
 			status: 'success',
 			mode: 'full',
 			dossiersSeen: 230,
-			// The form, then 3 pages; no trash check on a first sync (nothing in Grist to flag).
+			// The form, then 3 pages: 1–100, which says there is more, then from both ends at once
+			// 101–200 and 131–230, where they meet; no trash check on a first sync (nothing in Grist
+			// to flag).
 			requests: 1 + 3,
 			pages: 3,
 			rowsAdded: 230 * 3 + 460,
 			rowsDeleted: 0
 		});
-		expect(ds.calls.map((c) => c.operation)).toStrictEqual([
-			'PasserelleDemarcheSchema',
-			'PasserelleDossiersPage',
-			'PasserelleDossiersPage',
-			'PasserelleDossiersPage'
+		expect(
+			ds.calls.map((c) => [c.operation, c.variables.first ?? null, c.variables.last ?? null])
+		).toStrictEqual([
+			['PasserelleDemarcheSchema', null, null],
+			['PasserelleDossiersPage', 100, null],
+			['PasserelleDossiersPage', null, 100],
+			['PasserelleDossiersPage', 100, null]
 		]);
 		const dossiers = await table('Demarche_42_dossiers');
+		expect(dossiers.map((d) => d.numero).sort((a, b) => Number(a) - Number(b))).toStrictEqual(
+			Array.from({ length: 230 }, (_, i) => i + 1)
+		);
 		const { id: dossierRowId, ...seventh } = dossiers.find((d) => d.numero === 7)!;
 		expect(seventh).toStrictEqual(
 			expect.objectContaining({
@@ -324,7 +334,7 @@ describe('runDsSync: full then incremental', () => {
 
 describe('runDsSync: filters', () => {
 	test('states and groups are server-side on a full sync; leaving the filter removes the dossier', async () => {
-		const { run, table, ds, clock } = setup(40);
+		const { run, table, ds, clock } = setup(40, ONE_CHAIN);
 		for (const n of [1, 2, 3]) ds.dossiers.get(n)!.state = 'accepte';
 		const options: DsSyncOptions = { filters: { states: ['en_construction'], groupesInstructeurs: [1] } };
 		const full = await run(options);
@@ -365,7 +375,7 @@ describe('runDsSync: filters', () => {
 
 describe('runDsSync: DS failures', () => {
 	test('a timing-out page is retried on the same cursor with 50, then grows back', async () => {
-		const { run, ds } = setup(600);
+		const { run, ds } = setup(600, ONE_CHAIN);
 		let failures = 1;
 		ds.fault = (call) => {
 			if (
@@ -391,7 +401,7 @@ describe('runDsSync: DS failures', () => {
 	});
 
 	test('a dossier DS cannot serve is isolated and reported; the run goes on', async () => {
-		const { run, table, ds, getState } = setup(130);
+		const { run, table, ds, getState } = setup(130, ONE_CHAIN);
 		ds.broken.add(57);
 		const result = await run();
 		expect(result.status).toBe('partial');
@@ -420,7 +430,7 @@ describe('runDsSync: DS failures', () => {
 	});
 
 	test('429 waits for Retry-After; 5xx is retried with backoff', async () => {
-		const { run, ds, clock } = setup(5);
+		const { run, ds, clock } = setup(5, ONE_CHAIN);
 		const faults = [
 			dsError('ds_rate_limited', { retryAfterMs: 30_000 }),
 			dsError('ds_server_error', { status: 502 })
@@ -515,16 +525,16 @@ describe('runDsSync: DS failures', () => {
 
 describe('runDsSync: cancellation and progress', () => {
 	test('cancelling stops cleanly, keeps written pages and the previous state', async () => {
-		const { run, table, events } = setup(350);
+		const { run, table, events } = setup(350, ONE_CHAIN);
 		expect((await run()).status).toBe('success');
-		const first = setup(350);
+		const first = setup(350, ONE_CHAIN);
 		const ctl = new AbortController();
 		let pagesSeen = 0;
 		const cancelled = await runDsSync({
 			transport: first.ds.transport,
 			grist: first.grist,
 			demarche: 42,
-			options: { writeBatchSize: 100 },
+			options: { writeBatchSize: 100, chains: 1 },
 			clock: fakeClock(),
 			signal: ctl.signal,
 			onProgress: (p) => {
@@ -544,7 +554,7 @@ describe('runDsSync: cancellation and progress', () => {
 	});
 
 	test('the next pages are requested while a batch is written, never more than two ahead', async () => {
-		const { ds } = setup(550);
+		const { ds } = setup(550, ONE_CHAIN);
 		const order: string[] = [];
 		let page = 0;
 		const transport = {
@@ -574,7 +584,7 @@ describe('runDsSync: cancellation and progress', () => {
 			transport,
 			grist,
 			demarche: 42,
-			options: { writeBatchSize: 100 },
+			options: { writeBatchSize: 100, chains: 1 },
 			clock: fakeClock()
 		});
 		expect(result.dossiersSeen).toBe(550);
@@ -644,11 +654,11 @@ describe('runDsSync: resuming an interrupted run from its checkpoint', () => {
 		rows.map(({ id: _id, ...r }) => r).sort((x, y) => String(x[key]).localeCompare(String(y[key])));
 
 	test('a full sync killed after 300 dossiers goes on from the cursor and ends with the tables of a clean run', async () => {
-		const clean = setup(550);
+		const clean = setup(550, ONE_CHAIN);
 		expect((await clean.run({ writeBatchSize: 100 })).status).toBe('success');
 
-		const env = setup(550);
-		const saved = await crashingRun(env, 3);
+		const env = setup(550, ONE_CHAIN);
+		const saved = await crashingRun(env, 3, ONE_CHAIN);
 		const cp = parseDsRunCheckpoint(JSON.parse(JSON.stringify(saved.at(-1))))!;
 		expect(cp).toMatchObject({ mode: 'full', pass: 0, dossiers: 300, pages: 3 });
 		expect(decodeNumbers(cp.seen)).toStrictEqual(Array.from({ length: 300 }, (_, i) => i + 1));
@@ -659,7 +669,7 @@ describe('runDsSync: resuming an interrupted run from its checkpoint', () => {
 			transport: env.ds.transport,
 			grist: env.grist,
 			demarche: 42,
-			options: { writeBatchSize: 100 },
+			options: { writeBatchSize: 100, chains: 1 },
 			state: null,
 			clock: env.clock,
 			resumeFrom: cp
@@ -757,6 +767,89 @@ describe('runDsSync: resuming an interrupted run from its checkpoint', () => {
 		expect(() => decodeNumbers('1,-2')).toThrow();
 		expect(parseDsRunCheckpoint({ version: 1, demarche: 42 })).toBeNull();
 		expect(parseDsRunCheckpoint('texte')).toBeNull();
+	});
+});
+
+describe('runDsSync: a full pass read from both ends at once', () => {
+	const numbersOf = async (env: ReturnType<typeof setup>) =>
+		(await env.table('Demarche_42_dossiers')).map((d) => Number(d.numero)).sort((a, b) => a - b);
+	const strip = (rows: Row[]) => rows.map(({ id: _id, dossier: _d, ...r }) => JSON.stringify(r)).sort();
+
+	test('every dossier once, within ceil(N/100) + 3 requests, the same tables as one chain', async () => {
+		const both = setup(1050);
+		const one = setup(1050, ONE_CHAIN);
+		const result = await both.run();
+		await one.run();
+		expect(result).toMatchObject({ status: 'success', dossiersSeen: 1050 });
+		expect(result.requests).toBeLessThanOrEqual(Math.ceil(1050 / 100) + 3);
+		expect(await numbersOf(both)).toStrictEqual(Array.from({ length: 1050 }, (_, i) => i + 1));
+		const pages = both.ds.calls.filter((c) => c.operation === 'PasserelleDossiersPage');
+		const backward = pages.filter((c) => c.variables.last === 100);
+		expect(backward.length).toBeGreaterThanOrEqual(2);
+		expect(backward[0]!.variables.before ?? null).toBeNull();
+		expect(backward.slice(1).every((c) => typeof c.variables.before === 'string')).toBe(true);
+		for (const id of [
+			'Demarche_42_dossiers',
+			'Demarche_42_champs',
+			'Demarche_42_annotations',
+			'Demarche_42_bloc_4'
+		]) {
+			expect(strip(await both.table(id)), id).toStrictEqual(strip(await one.table(id)));
+		}
+		// A second run writes nothing.
+		both.backend.log.length = 0;
+		await both.run({ mode: 'full' });
+		expect(both.dataWrites()).toStrictEqual([]);
+	});
+
+	test('a page DS cannot serve from the end stops that end; the start end reads on and isolates the culprit', async () => {
+		const env = setup(1050);
+		env.ds.broken.add(1000);
+		const result = await env.run();
+		expect(result.status).toBe('partial');
+		expect(result.culprits.map((c) => c.number)).toStrictEqual([1000]);
+		expect(await numbersOf(env)).toStrictEqual(
+			Array.from({ length: 1050 }, (_, i) => i + 1).filter((n) => n !== 1000)
+		);
+		expect(result.log.filter((l) => l.startsWith('Lecture depuis la fin interrompue'))).toHaveLength(1);
+	});
+
+	test('a run killed mid-way resumes both ends from their cursors', async () => {
+		const env = setup(1050);
+		const saved: DsRunCheckpoint[] = [];
+		await expect(
+			runDsSync({
+				transport: env.ds.transport,
+				grist: env.grist,
+				demarche: 42,
+				options: { writeBatchSize: 100 },
+				clock: env.clock,
+				onCheckpoint: (cp) => {
+					saved.push(structuredClone(cp));
+					if (saved.length === 4) throw new Error('processus tué');
+				}
+			})
+		).rejects.toThrow('processus tué');
+		const cp = saved.at(-1)!;
+		expect(cp.dossiers).toBe(400);
+		expect([typeof cp.after, typeof cp.before]).toStrictEqual(['string', 'string']);
+		env.ds.calls.length = 0;
+		const resumed = await runDsSync({
+			transport: env.ds.transport,
+			grist: env.grist,
+			demarche: 42,
+			options: { writeBatchSize: 100 },
+			clock: env.clock,
+			resumeFrom: cp
+		});
+		expect(resumed).toMatchObject({ status: 'success', dossiersSeen: 1050 });
+		const pages = env.ds.calls.filter((c) => c.operation === 'PasserelleDossiersPage');
+		expect(pages.find((c) => c.variables.first === 100)!.variables.after).toBe(cp.after);
+		expect(pages.find((c) => c.variables.last === 100)!.variables.before).toBe(cp.before);
+		// Only the middle is read again: 650 dossiers, 7 pages at least, at most two more.
+		expect(pages.length).toBeGreaterThanOrEqual(7);
+		expect(pages.length).toBeLessThanOrEqual(9);
+		expect(await numbersOf(env)).toStrictEqual(Array.from({ length: 1050 }, (_, i) => i + 1));
 	});
 });
 

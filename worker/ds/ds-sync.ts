@@ -2,6 +2,7 @@ import { toErrorPayload } from '#widget/errors.ts';
 import type { ColumnConflict, GristPort } from '#widget/grist-port.ts';
 import { createDsCaller, type DsCaller } from './ds-caller.ts';
 import { dsError } from './ds-errors.ts';
+import { meetInTheMiddle } from './ds-meet.ts';
 import { pageDossiers, type Culprit, type DossierPass } from './ds-pager.ts';
 import { prefetched, yieldToEventLoop } from './ds-prefetch.ts';
 import {
@@ -73,6 +74,11 @@ export interface DsSyncOptions {
 	recordRuns?: boolean;
 	/** Least time between two checkpoints (default 0: after every batch; the end of a pass always saves one). */
 	checkpointEveryMs?: number;
+	/**
+	 * Request chains of a full pass (default 2: read from both ends at once, `meetInTheMiddle`;
+	 * 1: from the start only, rows then land in Grist in dépôt order).
+	 */
+	chains?: 1 | 2;
 }
 
 /** A progress event for progress bars and logs. */
@@ -107,6 +113,8 @@ export interface DsRunCheckpoint {
 	/** Index of the dossier pass under way (`passes` = all passes done), cursor after the last dossier written. */
 	pass: number;
 	after: string | null;
+	/** A full pass read from both ends: the cursor of the first dossier written from the end. */
+	before: string | null;
 	/** Dossier numbers written so far, and those seen leaving the filters (sorted, delta base 36). */
 	seen: string;
 	leavers: string;
@@ -247,6 +255,7 @@ export function parseDsRunCheckpoint(raw: unknown): DsRunCheckpoint | null {
 		typeof v.hadDossiers !== 'boolean' ||
 		!int('pass') ||
 		!(v.after === null || str('after')) ||
+		!(v.before === null || str('before')) ||
 		!str('seen') ||
 		!str('leavers') ||
 		!int('dossiers') ||
@@ -505,7 +514,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		const checkpointEvery = options.checkpointEveryMs ?? 0;
 		let lastCheckpoint = -Infinity;
 		/** Writes the batch, then saves where the run stands (`pass`, cursor after the batch). */
-		const flush = async (pass: number, after: string | null, force = false) => {
+		const flush = async (pass: number, after: string | null, before: string | null, force = false) => {
 			const out = batch;
 			batch = [];
 			await w.writeDossiers(out);
@@ -522,6 +531,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				hadDossiers,
 				pass,
 				after,
+				before,
 				seen: encodeNumbers(seen),
 				leavers: encodeNumbers(leavers),
 				dossiers: dossiersSeen,
@@ -531,15 +541,23 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 				unknownCulprit
 			});
 		};
+		const twoChains = mode === 'full' && (options.chains ?? 2) === 2;
 		for (const [index, pass] of passes.entries()) {
 			if (resume && index < resume.pass) continue;
-			const after =
-				mode === 'incremental' ? endCursor : resume && index === resume.pass ? resume.after : null;
+			const resumed = resume && index === resume.pass ? resume : null;
+			const after = mode === 'incremental' ? endCursor : (resumed?.after ?? null);
 			let cursor = after;
-			const pager = pageDossiers(caller, demarche, pass, after, {
-				sizes: options.pageSizes,
-				log: (m) => progress(m)
-			});
+			let before = resumed?.before ?? null;
+			const pagerOptions = { sizes: options.pageSizes, log: (m: string) => progress(m) };
+			const pager = twoChains
+				? meetInTheMiddle(caller, demarche, pass, {
+						after,
+						before,
+						// Passes never share dossiers: what earlier ones wrote cannot show up here.
+						delivered: new Set(seen),
+						pager: pagerOptions
+					})
+				: pageDossiers(caller, demarche, pass, after, pagerOptions);
 			// Two pages ahead: the chain of requests goes on while a batch is being written.
 			for await (const chunk of prefetched(pager, 2)) {
 				// Let the request just sent go out and responses be read before the CPU-bound part.
@@ -561,14 +579,18 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 						leavers.add(d.number);
 					}
 				}
-				if (chunk.endCursor) cursor = chunk.endCursor;
-				// DS's polling pattern: keep the last non-null endCursor, never overwrite it with null.
-				if (mode === 'incremental' && chunk.endCursor) endCursor = chunk.endCursor;
-				if (batch.length >= batchSize) await flush(index, cursor);
+				if (chunk.direction === 'backward') {
+					if (chunk.startCursor) before = chunk.startCursor;
+				} else if (chunk.endCursor) {
+					cursor = chunk.endCursor;
+					// DS's polling pattern: keep the last non-null endCursor, never overwrite it with null.
+					if (mode === 'incremental') endCursor = chunk.endCursor;
+				}
+				if (batch.length >= batchSize) await flush(index, cursor, before);
 				progress();
 			}
 			// The next pass starts from scratch; the incremental chain keeps its cursor.
-			await flush(index + 1, mode === 'incremental' ? endCursor : null, true);
+			await flush(index + 1, mode === 'incremental' ? endCursor : null, null, true);
 		}
 		// A full sync drops them at reconciliation; an incremental one here.
 		if (mode === 'incremental' && leavers.size > 0) {

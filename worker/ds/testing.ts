@@ -187,19 +187,29 @@ export function createMemoryDs(schemaText: string, options: MemoryDsOptions = {}
 	}
 
 	function connection<T>(items: { key: number; number: number; value: T }[], args: Record<string, unknown>) {
-		const first = Math.min(100, Number(args.first ?? 100));
 		const sorted = [...items].sort((a, b) => a.key - b.key || a.number - b.number);
+		/** Index of the first item at or past the cursor's (key, number); `strict`: past it. */
+		const seek = (cursor: string, strict: boolean) => {
+			const [k, n] = readCursor(cursor);
+			const i = sorted.findIndex(
+				(x) => x.key > k || (x.key === k && (strict ? x.number > n : x.number >= n))
+			);
+			return i < 0 ? sorted.length : i;
+		};
 		let from = 0;
-		if (typeof args.after === 'string') {
-			const [k, n] = readCursor(args.after);
-			from = sorted.findIndex((i) => i.key > k || (i.key === k && i.number > n));
-			if (from < 0) from = sorted.length;
-		}
-		const slice = sorted.slice(from, from + first);
+		let to = sorted.length;
+		if (typeof args.after === 'string') from = seek(args.after, true);
+		if (typeof args.before === 'string') to = Math.max(from, seek(args.before, false));
+		// `last`/`before` page backwards (Relay): the last n items before the cursor, in order.
+		const backwards = typeof args.last === 'number';
+		const size = Math.min(100, Number((backwards ? args.last : args.first) ?? 100));
+		if (backwards) from = Math.max(from, to - size);
+		else to = Math.min(to, from + size);
+		const slice = sorted.slice(from, to);
 		const last = slice.at(-1);
 		return {
 			pageInfo: {
-				hasNextPage: from + first < sorted.length,
+				hasNextPage: to < sorted.length,
 				hasPreviousPage: from > 0,
 				startCursor: slice[0] ? cursorOf(slice[0].key, slice[0].number) : null,
 				endCursor: last ? cursorOf(last.key, last.number) : null
