@@ -57,6 +57,54 @@ describe('GristPort over an in-memory Grist', () => {
 		expect(backend.log.length).toBe(actionsBefore);
 	});
 
+	test('readColumns gives columns as arrays (a missing one as nulls), on the port and in a session', async () => {
+		const port = createGristPort(createMemoryBackend());
+		await port.ensureTable(SPEC);
+		await port.upsert('Essai', rows(3), { key: ['numero'] });
+		const expected = {
+			id: [1, 2, 3],
+			numero: [1, 2, 3],
+			actif: [true, false, true],
+			absente: [null, null, null]
+		};
+		expect(await port.readColumns('Essai', ['numero', 'actif', 'absente'])).toStrictEqual(expected);
+		const session = port.session();
+		expect(await session.readColumns('Essai', ['numero', 'actif', 'absente'])).toStrictEqual(expected);
+		// The session keeps what it read: an unchanged upsert afterwards writes nothing.
+		expect(await session.upsert('Essai', rows(3), { key: ['numero'] })).toMatchObject({
+			added: 0,
+			updated: 0,
+			unchanged: 3
+		});
+	});
+
+	test('a session keeps its copy of a table through an ensureTable that changes no column', async () => {
+		const backend = createMemoryBackend();
+		const port = createGristPort(backend);
+		await port.ensureTable(SPEC);
+		await port.upsert('Essai', rows(50), { key: ['numero'] });
+		let reads = 0;
+		const counting = createGristPort({
+			...backend,
+			fetchTable: (tableId) => {
+				reads++;
+				return backend.fetchTable(tableId);
+			}
+		});
+		const session = counting.session();
+		await session.upsert('Essai', [], { key: ['numero'] });
+		await session.ensureTable(SPEC);
+		await session.upsert('Essai', rows(50, ' bis'), { key: ['numero'] });
+		expect(reads).toBe(1);
+		// A new column: the table is read again (Grist filled it with its defaults).
+		await session.ensureTable({
+			...SPEC,
+			columns: [...SPEC.columns, { id: 'note', type: 'Text', label: 'Note' }]
+		});
+		await session.upsert('Essai', rows(50, ' bis'), { key: ['numero'] });
+		expect(reads).toBe(2);
+	});
+
 	test('a label change keeps the column id; user columns and user choices survive', async () => {
 		const backend = createMemoryBackend();
 		const port = createGristPort(backend);

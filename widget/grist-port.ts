@@ -90,6 +90,11 @@ export interface GristPort {
 	/** Reads every row of a table (only the given columns' fields, when `columns` is set). */
 	readRows(tableId: string, columns?: readonly string[]): Promise<GristRecord[]>;
 	/**
+	 * Reads columns of a table as Grist sends them, one array per column (and `id`): no object per
+	 * row, for scans of large tables. A column the table lacks comes back as an array of nulls.
+	 */
+	readColumns(tableId: string, columns: readonly string[]): Promise<ColumnsRead>;
+	/**
 	 * A port for one run of writes (e.g. one sync): each table is read once, at its first upsert,
 	 * then its key index and values follow the session's own writes instead of being read again
 	 * for every batch. Writes are the same as the port's. Changes made in Grist meanwhile by
@@ -106,12 +111,21 @@ type Cell = CellValue | typeof UNKNOWN;
 /** Raised while diffing over a cell the session does not know: the table is read again. */
 const RELOAD = new Error('table copy incomplete');
 
-/** One key index of a table: key (JSON of the key cells) → row id of its first row. */
+/**
+ * A row's key inside the port: the number itself for a one-column key holding a finite number
+ * (the common case, dossier numbers: no string built per row), else the JSON of the key cells.
+ */
+type IndexKey = string | number;
+
+/** The public form of a key (`UpsertResult.rowIds`): always the JSON of the key cells. */
+const publicKey = (k: IndexKey): string => (typeof k === 'number' ? `[${k}]` : k);
+
+/** One key index of a table: key → row id of its first row. */
 interface KeyIndex {
 	key: string[];
-	rows: Map<string, number>;
+	rows: Map<IndexKey, number>;
 	/** Keys held by several rows (a deletion then rescans). */
-	duplicated: Set<string>;
+	duplicated: Set<IndexKey>;
 	stale: boolean;
 }
 
@@ -174,13 +188,13 @@ export function createGristPort(backend: GristBackend): GristPort {
 		return results;
 	}
 
-	/** JSON of a row's key cells (`[v]` for a one-column key, without building the list). */
+	/** A row's IndexKey (a one-column key's number as is, `[v]` otherwise, without building the list). */
 	const keyOfRow = (key: string[]) => {
 		const [only] = key;
 		if (key.length === 1 && only !== undefined) {
-			return (get: (c: string) => CellValue | undefined): string => `[${cellJson(normaliseKey(get(only)))}]`;
+			return (get: (c: string) => CellValue | undefined): IndexKey => oneKey(get(only));
 		}
-		return (get: (c: string) => CellValue | undefined): string =>
+		return (get: (c: string) => CellValue | undefined): IndexKey =>
 			JSON.stringify(key.map((k) => normaliseKey(get(k))));
 	};
 
@@ -190,8 +204,8 @@ export function createGristPort(backend: GristBackend): GristPort {
 		let index = state.indexes.get(sig);
 		if (index && !index.stale) return index;
 		const keyOf = keyOfRow(key);
-		const rows = new Map<string, number>();
-		const duplicated = new Set<string>();
+		const rows = new Map<IndexKey, number>();
+		const duplicated = new Set<IndexKey>();
 		const ids = state.data.id;
 		// Without holes (no row deleted since the read), every position is a live row.
 		const dense = state.pos.size === ids.length;
@@ -200,11 +214,11 @@ export function createGristPort(backend: GristBackend): GristPort {
 		for (let i = 0; i < ids.length; i++) {
 			const rowId = ids[i]!;
 			if (!dense && state.pos.get(rowId) !== i) continue;
-			let k: string;
+			let k: IndexKey;
 			if (column) {
 				const v = i < state.known ? column[i] : UNKNOWN;
 				if (v === UNKNOWN) throw RELOAD;
-				k = `[${cellJson(normaliseKey(v))}]`;
+				k = oneKey(v);
 			} else {
 				k = keyOf((c) => cellAt(state, c, i));
 			}
@@ -232,7 +246,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 		const keyOf = keyOfRow(key);
 		const existing = keyIndex(state, key).rows;
 		// Last occurrence of a key wins.
-		const incoming = new Map<string, Row>();
+		const incoming = new Map<IndexKey, Row>();
 		for (const row of rows)
 			incoming.set(
 				keyOf((c) => row[c]),
@@ -241,7 +255,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 
 		const toAdd: Row[] = [];
 		const toUpdate: { id: number; row: Row }[] = [];
-		const found: [string, number][] = [];
+		const found: [IndexKey, number][] = [];
 		let unchanged = 0;
 		for (const [k, row] of incoming) {
 			const clean = withoutColumns(row, skip);
@@ -262,7 +276,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 		const report = (n: number) => onProgress?.({ table: tableId, done: n, total });
 		// Rows found come in table order (as a scan of the table lists them), then added ones.
 		found.sort((a, b) => (state.pos.get(a[1]) as number) - (state.pos.get(b[1]) as number));
-		const rowIds = new Map<string, number>(found);
+		const rowIds = new Map<string, number>(found.map(([k, id]) => [publicKey(k), id]));
 
 		for (const group of groupByColumns(toUpdate, (u) => u.row)) {
 			const cols = Object.keys(group[0]!.row);
@@ -293,11 +307,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 			const ids = rets.flatMap((r) => (Array.isArray(r) ? (r as number[]) : []));
 			group.forEach((row, i) => {
 				const id = ids[i];
-				if (id !== undefined)
-					rowIds.set(
-						keyOf((c) => row[c]),
-						id
-					);
+				if (id !== undefined) rowIds.set(publicKey(keyOf((c) => row[c])), id);
 			});
 			if (track) appendRows(state, group, ids);
 		}
@@ -344,7 +354,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 			if (i === undefined) continue;
 			for (const index of state.indexes.values()) {
 				if (index.stale) continue;
-				let k: string;
+				let k: IndexKey;
 				try {
 					k = keyOfRow(index.key)((c) => cellAt(state, c, i));
 				} catch {
@@ -427,6 +437,10 @@ export function createGristPort(backend: GristBackend): GristPort {
 			return toRecords(await backend.fetchTable(tableId), columns);
 		},
 
+		async readColumns(tableId, columns) {
+			return pickColumns(await backend.fetchTable(tableId), columns);
+		},
+
 		session: () => openSession()
 	};
 
@@ -436,8 +450,15 @@ export function createGristPort(backend: GristBackend): GristPort {
 			kind: backend.kind,
 			listTables: () => backend.listTables(),
 			async ensureTable(spec) {
-				copies.delete(spec.id);
-				return port.ensureTable(spec);
+				try {
+					const result = await port.ensureTable(spec);
+					// New columns (filled with Grist's defaults) or a new table: read it again when needed.
+					if (result.createdTable || result.addedColumns.length > 0) copies.delete(spec.id);
+					return result;
+				} catch (error) {
+					copies.delete(spec.id);
+					throw error;
+				}
 			},
 			async upsert(tableId, rows, options) {
 				for (let attempt = 0; ; attempt++) {
@@ -474,12 +495,29 @@ export function createGristPort(backend: GristBackend): GristPort {
 				copies.set(tableId, tableState(data));
 				return records;
 			},
+			async readColumns(tableId, columns) {
+				const data = await backend.fetchTable(tableId);
+				copies.set(tableId, tableState(data));
+				return pickColumns(data, columns);
+			},
 			session: () => openSession()
 		};
 		return session;
 	}
 
 	return port;
+}
+
+/** Columns of a table: `id`, then one array per requested column. */
+export type ColumnsRead = { id: number[] } & Record<string, CellValue[]>;
+
+function pickColumns(data: TableColumns, columns: readonly string[]): ColumnsRead {
+	const out = { id: data.id } as ColumnsRead;
+	for (const c of columns) {
+		if (c === 'id') continue;
+		out[c] = (data[c] as CellValue[] | undefined) ?? new Array<CellValue>(data.id.length).fill(null);
+	}
+	return out;
 }
 
 function toRecords(data: TableColumns, columns?: readonly string[]): GristRecord[] {
@@ -527,6 +565,12 @@ function columnChanges(current: GristColumn, col: ColumnSpec): Record<string, un
 /** `JSON.stringify` of a cell (finite numbers written directly, as JSON writes them). */
 function cellJson(v: CellValue): string {
 	return typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
+/** A one-column key: a finite number as is, anything else as `[json]` (as `publicKey` writes numbers). */
+function oneKey(v: CellValue | undefined): IndexKey {
+	if (typeof v === 'number' && Number.isFinite(v)) return v;
+	return `[${cellJson(normaliseKey(v))}]`;
 }
 
 function normaliseKey(v: CellValue | undefined): CellValue {

@@ -9,6 +9,8 @@ export interface MeetOptions {
 	before: string | null;
 	/** Dossier numbers already delivered (by a run this one resumes); updated as pages arrive. */
 	delivered: Set<number>;
+	/** Start the end at once (the first page is already known to have more after it). */
+	openEnd?: boolean;
 	pager?: Pick<PagerOptions, 'sizes' | 'growAfter' | 'log'>;
 }
 
@@ -49,7 +51,7 @@ export async function* meetInTheMiddle(
 	// page costs one request), at once when resuming an end already under way.
 	let open: (go: boolean) => void = () => {};
 	const gate = new Promise<boolean>((resolve) => (open = resolve));
-	if (options.before !== null) open(true);
+	if (options.before !== null || options.openEnd) open(true);
 	async function* fromStart(): AsyncGenerator<PageChunk> {
 		try {
 			yield* pageDossiers(caller, demarche, pass, options.after, {

@@ -96,7 +96,7 @@ const REVISION = {
 };
 
 /** The tests that follow one chain of requests page by page (sizes, culprits, order, cursors). */
-const ONE_CHAIN: DsSyncOptions = { chains: 1 };
+const ONE_CHAIN: DsSyncOptions = { chains: 1, pageWithForm: false };
 
 function setup(count: number, base: DsSyncOptions = {}) {
 	const ds = createMemoryDs(schemaText, {
@@ -153,10 +153,10 @@ describe('runDsSync: full then incremental', () => {
 			status: 'success',
 			mode: 'full',
 			dossiersSeen: 230,
-			// The form, then 3 pages: 1–100, which says there is more, then from both ends at once
+			// 3 requests: the form with 1–100, which says there is more, then from both ends at once
 			// 101–200 and 131–230, where they meet; no trash check on a first sync (nothing in Grist
 			// to flag).
-			requests: 1 + 3,
+			requests: 3,
 			pages: 3,
 			rowsAdded: 230 * 3 + 460,
 			rowsDeleted: 0
@@ -164,10 +164,9 @@ describe('runDsSync: full then incremental', () => {
 		expect(
 			ds.calls.map((c) => [c.operation, c.variables.first ?? null, c.variables.last ?? null])
 		).toStrictEqual([
-			['PasserelleDemarcheSchema', null, null],
+			['PasserelleDemarcheSchemaEtPage', 100, null],
 			['PasserelleDossiersPage', 100, null],
-			['PasserelleDossiersPage', null, 100],
-			['PasserelleDossiersPage', 100, null]
+			['PasserelleDossiersPage', null, 100]
 		]);
 		const dossiers = await table('Demarche_42_dossiers');
 		expect(dossiers.map((d) => d.numero).sort((a, b) => Number(a) - Number(b))).toStrictEqual(
@@ -210,7 +209,7 @@ describe('runDsSync: full then incremental', () => {
 		]);
 		const runs = await table('Passerelle_syncs');
 		expect(runs.map((r) => [r.statut, r.mode, r.dossiers, r.requetes])).toStrictEqual([
-			['reussie', 'complete', 230, 4]
+			['reussie', 'complete', 230, 3]
 		]);
 	});
 
@@ -242,11 +241,11 @@ describe('runDsSync: full then incremental', () => {
 		clock.advance(60_000);
 		ds.calls.length = 0;
 		const incremental = await run();
-		// Final deletions are listed while the dossier pass runs, not after it.
+		// The first page comes with the form; final deletions are listed while the dossier pass
+		// runs, not after it.
 		expect(ds.calls.map((c) => c.operation)).toStrictEqual([
-			'PasserelleDemarcheSchema',
-			'PasserelleDeletedDossiers',
-			'PasserelleDossiersPage'
+			'PasserelleDemarcheSchemaEtPage',
+			'PasserelleDeletedDossiers'
 		]);
 		expect({
 			mode: incremental.mode,
@@ -263,8 +262,8 @@ describe('runDsSync: full then incremental', () => {
 			updated: 2,
 			// 5: one block row; 9: dossier, champs, annotations, 2 block rows.
 			deleted: 6,
-			// schema, one page, deletions.
-			requests: 3
+			// The form with its one page, deletions.
+			requests: 2
 		});
 		expect((await table('Demarche_42_champs')).find((c) => c.numero === 5)?.champ_1).toBe('Projet 5 modifié');
 		expect(
@@ -324,7 +323,8 @@ describe('runDsSync: full then incremental', () => {
 		const skipped = await run({ labelsEveryMs: DAY });
 		expect(skipped.rowsUpdated).toBe(0);
 		const refreshed = await run({ labelsEveryMs: 0 });
-		expect([refreshed.rowsUpdated, refreshed.requests]).toStrictEqual([1, 3 + 2]);
+		// The form with the first page, deletions, then the label pass (2 pages).
+		expect([refreshed.rowsUpdated, refreshed.requests]).toStrictEqual([1, 2 + 2]);
 		expect((await table('Demarche_42_dossiers')).find((d) => d.numero === 140)?.etiquettes).toStrictEqual([
 			'L',
 			'Urgent'
@@ -361,7 +361,9 @@ describe('runDsSync: filters', () => {
 		const { run, table, ds, clock } = setup(20);
 		const from = new Date(T0 - 30 * DAY + 10 * 60_000).toISOString();
 		await run({ filters: { deposeSince: from } });
-		expect(ds.calls.find((c) => c.operation === 'PasserelleDossiersPage')?.variables.createdSince).toBe(from);
+		expect(
+			ds.calls.find((c) => c.operation === 'PasserelleDemarcheSchemaEtPage')?.variables.createdSince
+		).toBe(from);
 		expect((await table('Demarche_42_dossiers')).length).toBe(11);
 		// An old dossier is modified: DS returns it (createdSince is ignored with updatedSince).
 		clock.advance(60_000);
@@ -534,7 +536,7 @@ describe('runDsSync: cancellation and progress', () => {
 			transport: first.ds.transport,
 			grist: first.grist,
 			demarche: 42,
-			options: { writeBatchSize: 100, chains: 1 },
+			options: { writeBatchSize: 100, ...ONE_CHAIN },
 			clock: fakeClock(),
 			signal: ctl.signal,
 			onProgress: (p) => {
@@ -584,7 +586,7 @@ describe('runDsSync: cancellation and progress', () => {
 			transport,
 			grist,
 			demarche: 42,
-			options: { writeBatchSize: 100, chains: 1 },
+			options: { writeBatchSize: 100, ...ONE_CHAIN },
 			clock: fakeClock()
 		});
 		expect(result.dossiersSeen).toBe(550);
@@ -669,7 +671,7 @@ describe('runDsSync: resuming an interrupted run from its checkpoint', () => {
 			transport: env.ds.transport,
 			grist: env.grist,
 			demarche: 42,
-			options: { writeBatchSize: 100, chains: 1 },
+			options: { writeBatchSize: 100, ...ONE_CHAIN },
 			state: null,
 			clock: env.clock,
 			resumeFrom: cp
@@ -812,6 +814,22 @@ describe('runDsSync: a full pass read from both ends at once', () => {
 			Array.from({ length: 1050 }, (_, i) => i + 1).filter((n) => n !== 1000)
 		);
 		expect(result.log.filter((l) => l.startsWith('Lecture depuis la fin interrompue'))).toHaveLength(1);
+	});
+
+	test('a first page DS cannot serve with the form: the form is read alone, the pager isolates the culprit', async () => {
+		const env = setup(350);
+		env.ds.broken.add(5);
+		const result = await env.run();
+		expect(result.status).toBe('partial');
+		expect(result.culprits.map((c) => c.number)).toStrictEqual([5]);
+		expect(result.log).toContain('Formulaire lu seul : la première page sera demandée à part.');
+		expect(env.ds.calls.slice(0, 2).map((c) => c.operation)).toStrictEqual([
+			'PasserelleDemarcheSchemaEtPage',
+			'PasserelleDemarcheSchema'
+		]);
+		expect(await numbersOf(env)).toStrictEqual(
+			Array.from({ length: 350 }, (_, i) => i + 1).filter((n) => n !== 5)
+		);
 	});
 
 	test('a run killed mid-way resumes both ends from their cursors', async () => {

@@ -1,12 +1,13 @@
 import { toErrorPayload } from '#widget/errors.ts';
 import type { ColumnConflict, GristPort } from '#widget/grist-port.ts';
 import { createDsCaller, type DsCaller } from './ds-caller.ts';
-import { dsError } from './ds-errors.ts';
+import { dsError, isDsError } from './ds-errors.ts';
 import { meetInTheMiddle } from './ds-meet.ts';
-import { pageDossiers, type Culprit, type DossierPass } from './ds-pager.ts';
+import { pageDossiers, type Culprit, type DossierPass, type PageChunk } from './ds-pager.ts';
 import { prefetched, yieldToEventLoop } from './ds-prefetch.ts';
 import {
 	DELETED_DOSSIERS_QUERY,
+	DEMARCHE_SCHEMA_AND_PAGE_QUERY,
 	DEMARCHE_SCHEMA_QUERY,
 	LABELS_PAGE_QUERY,
 	PENDING_DELETED_DOSSIERS_QUERY
@@ -28,7 +29,8 @@ import {
 	type DsDeletedDossier,
 	type DsDemarcheSchema,
 	type DsDossier,
-	type DsPage
+	type DsPage,
+	type DsPageInfo
 } from './ds-types.ts';
 import { buildFormPlan, defaultTablePrefix, fnv1a, type FormPlan } from './form-plan.ts';
 import { createDsGristWriter, type DsGristWriter } from './grist-writer.ts';
@@ -79,6 +81,8 @@ export interface DsSyncOptions {
 	 * 1: from the start only, rows then land in Grist in dépôt order).
 	 */
 	chains?: 1 | 2;
+	/** Ask for the first page along with the form (default true; false: the form alone first). */
+	pageWithForm?: boolean;
 }
 
 /** A progress event for progress bars and logs. */
@@ -343,16 +347,92 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		});
 	}
 
+	const configKey = fnv1a(
+		JSON.stringify({ prefix, filters, deletions: options.deletions ?? 'delete', v: 1 })
+	);
+	const usable = previous && previous.configKey === configKey && previous.updatedSinceAnchor !== null;
+	const pagerOptions = { sizes: options.pageSizes, log: (m: string) => progress(m) };
+	// The run's first page comes with the form (one request and one round trip less per run) when
+	// the first pass lists the démarche itself; nothing is written before the form has validated
+	// the démarche. Any trouble with that combined request falls back to the form alone.
+	const firstMode = options.mode === 'full' || !usable ? 'full' : 'incremental';
+	const firstPass: DossierPass | null =
+		params.resumeFrom || options.pageWithForm === false
+			? null
+			: firstMode === 'incremental'
+				? { groupe: null, state: null, createdSince: null, updatedSince: previous!.updatedSinceAnchor }
+				: filters.groupesInstructeurs?.length
+					? null
+					: {
+							groupe: null,
+							state: filters.states?.[0] ?? null,
+							createdSince: fromMs !== null ? iso(fromMs) : null,
+							updatedSince: null
+						};
+	let firstPage = null as PageChunk | null;
+
 	// 1. Form structure: validates token and démarche before anything is written.
 	progress(`Lecture du formulaire de la démarche n° ${demarche}.`);
-	const schema = await caller.retrying(async () => {
-		const res = await caller.request<{ demarche?: DsDemarcheSchema | null }>(DEMARCHE_SCHEMA_QUERY, {
-			demarche
+	const reading = readSchema();
+	// Meanwhile, the tables of an earlier run are read from Grist (each is read once per run).
+	const session = params.grist.session();
+	const warming = previous ? warmTables(session, prefix).catch(() => undefined) : null;
+	let schema: DsDemarcheSchema;
+	try {
+		schema = await reading;
+	} finally {
+		await warming;
+	}
+	async function readSchema(): Promise<DsDemarcheSchema> {
+		if (firstPass) {
+			type Combined = DsDemarcheSchema & {
+				dossiers?: { pageInfo: DsPageInfo; nodes: (DsDossier | null)[] } | null;
+			};
+			try {
+				const res = await caller.retrying(
+					() =>
+						caller.request<{ demarche?: Combined | null }>(DEMARCHE_SCHEMA_AND_PAGE_QUERY, {
+							demarche,
+							first: 100,
+							after: firstMode === 'incremental' ? previous!.endCursor : null,
+							state: firstPass.state,
+							createdSince: firstPass.createdSince,
+							updatedSince: firstPass.updatedSince
+						}),
+					['ds_network', 'ds_rate_limited']
+				);
+				const d = res.data?.demarche;
+				if (
+					res.errors.length === 0 &&
+					d?.revisions &&
+					d.dossiers?.pageInfo &&
+					Array.isArray(d.dossiers.nodes)
+				) {
+					const { dossiers, ...form } = d;
+					firstPage = {
+						dossiers: dossiers.nodes.filter((n): n is DsDossier => n !== null),
+						endCursor: dossiers.pageInfo.endCursor,
+						culprits: [],
+						size: 100,
+						hasMore: dossiers.pageInfo.hasNextPage
+					};
+					return form;
+				}
+			} catch (error) {
+				// A page too heavy or a dossier DS cannot serve: the pager knows how to get through.
+				if (!isDsError(error, 'ds_timeout', 'ds_server_error', 'ds_graphql', 'ds_bad_response')) throw error;
+			}
+			progress('Formulaire lu seul : la première page sera demandée à part.');
+		}
+		return caller.retrying(async () => {
+			const res = await caller.request<{ demarche?: DsDemarcheSchema | null }>(DEMARCHE_SCHEMA_QUERY, {
+				demarche
+			});
+			if (res.errors.length > 0) throw dsError('ds_graphql', { demarche, detail: res.errors[0]!.message });
+			if (!res.data?.demarche?.revisions) throw dsError('ds_bad_response', { demarche });
+			return res.data.demarche;
 		});
-		if (res.errors.length > 0) throw dsError('ds_graphql', { demarche, detail: res.errors[0]!.message });
-		if (!res.data?.demarche?.revisions) throw dsError('ds_bad_response', { demarche });
-		return res.data.demarche;
-	});
+	}
 	const plan = buildFormPlan(schema, { prefix });
 	for (const g of filters.groupesInstructeurs ?? []) {
 		if (!plan.groupes.some((p) => p.number === g)) {
@@ -362,10 +442,6 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		}
 	}
 
-	const configKey = fnv1a(
-		JSON.stringify({ prefix, filters, deletions: options.deletions ?? 'delete', v: 1 })
-	);
-	const usable = previous && previous.configKey === configKey && previous.updatedSinceAnchor !== null;
 	const cp = params.resumeFrom ?? null;
 	const resume =
 		cp &&
@@ -394,7 +470,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	const runId = `ds-${demarche}-${prefix}-${runStart}`;
 	const record = options.recordRuns ?? true;
 
-	writer = createDsGristWriter(params.grist, plan, signal);
+	writer = createDsGristWriter(params.grist, plan, signal, session);
 	const w = writer;
 
 	async function recordRun(status: string, errors: string[]): Promise<void> {
@@ -545,21 +621,26 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		for (const [index, pass] of passes.entries()) {
 			if (resume && index < resume.pass) continue;
 			const resumed = resume && index === resume.pass ? resume : null;
-			const after = mode === 'incremental' ? endCursor : (resumed?.after ?? null);
+			// The first page, when it came with the form: the pass goes on after it.
+			const given: PageChunk | null = index === 0 ? firstPage : null;
+			const after = given ? given.endCursor : mode === 'incremental' ? endCursor : (resumed?.after ?? null);
 			let cursor = after;
 			let before = resumed?.before ?? null;
-			const pagerOptions = { sizes: options.pageSizes, log: (m: string) => progress(m) };
-			const pager = twoChains
-				? meetInTheMiddle(caller, demarche, pass, {
-						after,
-						before,
-						// Passes never share dossiers: what earlier ones wrote cannot show up here.
-						delivered: new Set(seen),
-						pager: pagerOptions
-					})
-				: pageDossiers(caller, demarche, pass, after, pagerOptions);
+			const more = given === null || given.hasMore === true;
+			const pager = !more
+				? null
+				: twoChains
+					? meetInTheMiddle(caller, demarche, pass, {
+							after,
+							before,
+							// Passes never share dossiers: what earlier ones wrote cannot show up here.
+							delivered: new Set([...seen, ...(given?.dossiers.map((d) => d.number) ?? [])]),
+							openEnd: given !== null,
+							pager: pagerOptions
+						})
+					: pageDossiers(caller, demarche, pass, after, pagerOptions);
 			// Two pages ahead: the chain of requests goes on while a batch is being written.
-			for await (const chunk of prefetched(pager, 2)) {
+			for await (const chunk of withFirst(given, pager && prefetched(pager, 2))) {
 				// Let the request just sent go out and responses be read before the CPU-bound part.
 				await yieldToEventLoop();
 				signal?.throwIfAborted();
@@ -728,6 +809,24 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			log
 		};
 	}
+}
+
+/**
+ * Reads a démarche's main tables into a session with their key index, when they exist: the
+ * first write of the run then finds them ready. Read-only; any trouble is left to the writes.
+ */
+async function warmTables(session: GristPort, prefix: string): Promise<void> {
+	const present = new Set((await session.listTables()).map((t) => t.id));
+	for (const suffix of ['dossiers', 'champs', 'annotations']) {
+		const id = `${prefix}_${suffix}`;
+		if (present.has(id)) await session.upsert(id, [], { key: ['numero'] });
+	}
+}
+
+/** `first` (when given), then the items of `rest` (when given). */
+async function* withFirst<T>(first: T | null, rest: AsyncGenerator<T> | null): AsyncGenerator<T> {
+	if (first !== null) yield first;
+	if (rest) yield* rest;
 }
 
 /** True when a pass with this cadence should run now. */

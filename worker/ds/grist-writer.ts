@@ -55,8 +55,14 @@ const DOSSIER_ENTRY_COLUMNS = ['numero', 'supprime', 'en_attente_suppression', '
  * port: each table is read once per run, not once per batch (a batch's cost stays flat as the
  * table grows).
  */
-export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: AbortSignal): DsGristWriter {
-	const grist = port.session();
+export function createDsGristWriter(
+	port: GristPort,
+	plan: FormPlan,
+	signal?: AbortSignal,
+	/** A session of `port` already under way (tables read ahead); a new one otherwise. */
+	session?: GristPort
+): DsGristWriter {
+	const grist = session ?? port.session();
 	const counts: WriteCounts = { added: 0, updated: 0, deleted: 0 };
 	const t = plan.tables;
 	// Block rows per dossier, loaded once per run: finds rows DS no longer has.
@@ -81,11 +87,12 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 		if (!index) {
 			index = (async () => {
 				const lines = new Map<number, Map<string, number>>();
-				for (const r of await grist.readRows(tableId, ['numero', 'ligne'])) {
-					const n = Number(r.fields.numero);
+				const { id, numero, ligne } = await grist.readColumns(tableId, ['numero', 'ligne']);
+				for (let i = 0; i < id.length; i++) {
+					const n = Number(numero![i]);
 					let byLigne = lines.get(n);
 					if (!byLigne) lines.set(n, (byLigne = new Map()));
-					byLigne.set(String(r.fields.ligne ?? ''), r.id);
+					byLigne.set(String(ligne![i] ?? ''), id[i]!);
 				}
 				return lines;
 			})();
@@ -176,12 +183,13 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 
 		async readDossiers() {
 			const out = new Map<number, DossierEntry>();
-			for (const r of await grist.readRows(t.dossiers, DOSSIER_ENTRY_COLUMNS)) {
-				const labels = r.fields.etiquettes;
-				out.set(Number(r.fields.numero), {
-					rowId: r.id,
-					deleted: r.fields.supprime === true,
-					pending: r.fields.en_attente_suppression === true,
+			const cols = await grist.readColumns(t.dossiers, DOSSIER_ENTRY_COLUMNS);
+			for (let i = 0; i < cols.id.length; i++) {
+				const labels = cols.etiquettes![i];
+				out.set(Number(cols.numero![i]), {
+					rowId: cols.id[i]!,
+					deleted: cols.supprime![i] === true,
+					pending: cols.en_attente_suppression![i] === true,
 					labels: JSON.stringify(Array.isArray(labels) && labels.length > 1 ? labels : null)
 				});
 			}
@@ -195,9 +203,8 @@ export function createDsGristWriter(port: GristPort, plan: FormPlan, signal?: Ab
 			// Children first, so no Ref ever points at a missing dossier.
 			const tables = [...plan.blocks.map((b) => b.tableId), t.annotations, t.champs, t.dossiers];
 			for (const table of tables) {
-				const ids = (await grist.readRows(table, ['numero']))
-					.filter((r) => gone.has(Number(r.fields.numero)))
-					.map((r) => r.id);
+				const { id, numero } = await grist.readColumns(table, ['numero']);
+				const ids = id.filter((_, i) => gone.has(Number(numero![i])));
 				removed += await deleteRows(table, ids);
 			}
 			for (const index of blockIndexes.values()) {
