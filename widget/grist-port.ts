@@ -91,7 +91,8 @@ export interface GristPort {
 	readRows(tableId: string, columns?: readonly string[]): Promise<GristRecord[]>;
 	/**
 	 * Reads columns of a table as Grist sends them, one array per column (and `id`): no object per
-	 * row, for scans of large tables. A column the table lacks comes back as an array of nulls.
+	 * row, for scans of large tables. A column the table lacks comes back as an array of nulls. In
+	 * a session, served from the session's copy while it holds every row (do not modify the arrays).
 	 */
 	readColumns(tableId: string, columns: readonly string[]): Promise<ColumnsRead>;
 	/**
@@ -496,6 +497,17 @@ export function createGristPort(backend: GristBackend): GristPort {
 				return records;
 			},
 			async readColumns(tableId, columns) {
+				// The session's copy, when it still holds every row as read (it follows the session's
+				// own updates; rows it added or deleted make it incomplete): no second read.
+				const copy = copies.get(tableId);
+				if (
+					copy &&
+					copy.known === copy.data.id.length &&
+					copy.pos.size === copy.known &&
+					columns.every((c) => !copy.data[c]?.includes(UNKNOWN))
+				) {
+					return pickColumns(copy.data as TableColumns, columns);
+				}
 				const data = await backend.fetchTable(tableId);
 				copies.set(tableId, tableState(data));
 				return pickColumns(data, columns);

@@ -374,6 +374,15 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	// 1. Form structure: validates token and démarche before anything is written.
 	progress(`Lecture du formulaire de la démarche n° ${demarche}.`);
 	const reading = readSchema();
+	// Final deletions since the previous run depend on nothing else: listed from the start (one
+	// round trip less); written only in step 4, after the form has validated the démarche.
+	let deletionsAhead: Promise<DsDeletedDossier[]> | null = null;
+	if (previous?.deletedSince) {
+		const since = iso(Date.parse(previous.deletedSince) - margin);
+		deletionsAhead = listDeletions(caller, DELETED_DOSSIERS_QUERY, 'deletedDossiers', demarche, since);
+		// Surfaced in step 4; marked handled in case the run stops before.
+		deletionsAhead.catch(() => undefined);
+	}
 	// Meanwhile, the tables of an earlier run are read from Grist (each is read once per run).
 	const session = params.grist.session();
 	const warming = previous ? warmTables(session, prefix).catch(() => undefined) : null;
@@ -534,17 +543,10 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	let ranLabels = mode === 'full';
 	let conflicts: ColumnConflict[] = [];
 	// Final deletions do not depend on the dossier pass: listed while it runs (one round trip less).
-	let deletionsAhead: Promise<DsDeletedDossier[]> | null = null;
+
 	let primed: Promise<void> | null = null;
 
 	try {
-		if (previous?.deletedSince) {
-			const since = iso(Date.parse(previous.deletedSince) - margin);
-			deletionsAhead = listDeletions(caller, DELETED_DOSSIERS_QUERY, 'deletedDossiers', demarche, since);
-			// Surfaced in step 4; marked handled in case the run stops before.
-			deletionsAhead.catch(() => undefined);
-		}
-
 		// 2. Tables.
 		phase = 'tables';
 		progress(
@@ -816,10 +818,14 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
  * first write of the run then finds them ready. Read-only; any trouble is left to the writes.
  */
 async function warmTables(session: GristPort, prefix: string): Promise<void> {
-	const present = new Set((await session.listTables()).map((t) => t.id));
+	const present = (await session.listTables()).map((t) => t.id);
 	for (const suffix of ['dossiers', 'champs', 'annotations']) {
 		const id = `${prefix}_${suffix}`;
-		if (present.has(id)) await session.upsert(id, [], { key: ['numero'] });
+		if (present.includes(id)) await session.upsert(id, [], { key: ['numero'] });
+	}
+	// Repetition blocks are keyed by their row id.
+	for (const id of present.filter((t) => t.startsWith(`${prefix}_bloc_`))) {
+		await session.upsert(id, [], { key: ['ligne'] });
 	}
 }
 
