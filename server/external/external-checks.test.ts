@@ -297,3 +297,15 @@ describe('answers for the rules (ports RgeSource / CompanySource)', () => {
 		);
 	});
 });
+
+describe('EXTERNAL_CHECKS: whether the Devis tab uses the online checks', () => {
+	it('is on by default, off in demo mode (no network), and set explicitly with 1 or 0', () => {
+		expect(loadExternalConfig({}).enabled).toBe(true);
+		expect(loadExternalConfig({ PASSERELLE_DEMO: '1' }).enabled).toBe(false);
+		expect(loadExternalConfig({ PASSERELLE_DEMO: '1', EXTERNAL_CHECKS: '1' }).enabled).toBe(true);
+		expect(loadExternalConfig({ EXTERNAL_CHECKS: '0' }).enabled).toBe(false);
+		expect(() => loadExternalConfig({ EXTERNAL_CHECKS: 'oui' })).toThrow(
+			'EXTERNAL_CHECKS vaut 1 ou 0 (reçu « oui »).'
+		);
+	});
+});

@@ -3,6 +3,8 @@ import { CONFIG_ERROR_CODE } from '../config.ts';
 
 /** Where and how the server reaches the public directories it checks quotes against. */
 export interface ExternalConfig {
+	/** Whether the widget uses these checks (`EXTERNAL_CHECKS`); the routes answer either way. */
+	enabled: boolean;
 	/** ADEME data-fair API root, e.g. `https://data.ademe.fr/data-fair/api/v1`. */
 	rgeBaseUrl: string;
 	/** Annuaire des entreprises API root, e.g. `https://recherche-entreprises.api.gouv.fr`. */
@@ -75,12 +77,14 @@ function parseNumber(
 }
 
 /**
- * Reads `ADEME_RGE_BASE_URL`, `RECHERCHE_ENTREPRISES_BASE_URL`, `EXTERNAL_TIMEOUT_MS` (8 000),
+ * Reads `EXTERNAL_CHECKS` (`1`/`0`; default on, off in demo mode: the demo has no network),
+ * `ADEME_RGE_BASE_URL`, `RECHERCHE_ENTREPRISES_BASE_URL`, `EXTERNAL_TIMEOUT_MS` (8 000),
  * `EXTERNAL_CACHE_TTL_HOURS` (24), `EXTERNAL_RATE_PER_SECOND` (5) and
  * `EXTERNAL_PER_DOCUMENT_PER_MINUTE` (120); the base URLs default to the public services.
  */
 export function loadExternalConfig(env: Record<string, string | undefined> = process.env): ExternalConfig {
 	return {
+		enabled: parseSwitch(env),
 		rgeBaseUrl: parseUrl(env, 'ADEME_RGE_BASE_URL', EXTERNAL_DEFAULTS.rgeBaseUrl),
 		companyBaseUrl: parseUrl(env, 'RECHERCHE_ENTREPRISES_BASE_URL', EXTERNAL_DEFAULTS.companyBaseUrl),
 		timeoutMs: parseNumber(env, 'EXTERNAL_TIMEOUT_MS', 8000, 100, 120_000),
@@ -89,4 +93,14 @@ export function loadExternalConfig(env: Record<string, string | undefined> = pro
 		ratePerSecond: parseNumber(env, 'EXTERNAL_RATE_PER_SECOND', 5, 0.1, 100),
 		perDocumentPerMinute: parseNumber(env, 'EXTERNAL_PER_DOCUMENT_PER_MINUTE', 120, 1, 10_000)
 	};
+}
+
+/** `EXTERNAL_CHECKS`: whether the Devis tab asks the server for RGE and company checks. */
+function parseSwitch(env: Record<string, string | undefined>): boolean {
+	const text = env.EXTERNAL_CHECKS?.trim() ?? '';
+	if (text === '') return env.PASSERELLE_DEMO?.trim() !== '1';
+	if (text === '1' || text === '0') return text === '1';
+	throw new PasserelleError(CONFIG_ERROR_CODE, `EXTERNAL_CHECKS vaut 1 ou 0 (reçu « ${text} »).`, false, {
+		details: { variable: 'EXTERNAL_CHECKS' }
+	});
 }

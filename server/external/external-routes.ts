@@ -50,3 +50,19 @@ export function companyCheck(event: ApiEvent): Promise<Response> {
 		return { ...toCompanyAnswer(lookup), lookup };
 	});
 }
+
+/** `GET /api/external/status`: whether the Devis tab should check RGE and company state online. */
+export function externalStatus(event: ApiEvent): Promise<Response> {
+	return withDocument(event, async () => {
+		const enabled = loadExternalConfig(process.env).enabled;
+		return {
+			enabled,
+			sources: enabled
+				? ['ADEME (qualifications RGE)', 'Annuaire des entreprises (état de l’entreprise)']
+				: [],
+			message: enabled
+				? null
+				: 'Vérifications en ligne (RGE, état de l’entreprise) désactivées sur ce serveur : elles restent « non vérifiées ».'
+		};
+	});
+}

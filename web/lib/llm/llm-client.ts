@@ -46,6 +46,22 @@ export function serverQuoteExtraction(api: ApiCall = defaultApi): ExtractQuoteCa
 		api<ExtractQuoteAnswer>('/api/llm/extract-quote', { method: 'POST', body: JSON.stringify(body) });
 }
 
+/** Whether the server checks RGE and company state online (`GET /api/external/status`). */
+export interface ExternalStatusView {
+	enabled: boolean;
+	sources: string[];
+	message: string | null;
+}
+
+/** Asks the server once; an unreachable server means "off" (the checks then stay « non vérifié »). */
+export async function fetchExternalStatus(api: ApiCall = defaultApi): Promise<ExternalStatusView> {
+	try {
+		return await api<ExternalStatusView>('/api/external/status');
+	} catch {
+		return { enabled: false, sources: [], message: null };
+	}
+}
+
 /** RGE port of the rules in the browser: our server proxies ADEME; a failure is "non vérifié". */
 export function browserRgeSource(api: ApiCall = defaultApi): RgeSource {
 	return {

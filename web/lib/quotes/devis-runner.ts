@@ -8,7 +8,15 @@ import { createReaderPool, type ReaderPool } from '#worker/quotes/reader-pool.ts
 import { handleError } from '../errors.ts';
 import { session } from '../grist-session.svelte.ts';
 import { journal } from '../journal.svelte.ts';
-import { fetchLlmStatus, serverQuoteExtraction, type LlmStatusView } from '../llm/llm-client.ts';
+import {
+	browserCompanySource,
+	browserRgeSource,
+	fetchExternalStatus,
+	fetchLlmStatus,
+	serverQuoteExtraction,
+	type ExternalStatusView,
+	type LlmStatusView
+} from '../llm/llm-client.ts';
 import { engineRules } from './engine-rules.ts';
 import { gristQuoteOutput } from './grist-quote-output.ts';
 import type { QuoteGristOutput } from './quote-engine.ts';
@@ -18,11 +26,19 @@ import { openQuoteStore } from './quote-store.ts';
 let pool: ReaderPool | null = null;
 let output: { port: GristPort; output: QuoteGristOutput } | null = null;
 let llmStatus: LlmStatusView | null = null;
+let externalStatus: ExternalStatusView | null = null;
+const online = { rge: browserRgeSource(), company: browserCompanySource() };
 
 /** Asks the server once whether an LLM is configured (never throws: no answer means rules only). */
 export async function loadLlmStatus(): Promise<LlmStatusView> {
 	llmStatus ??= await fetchLlmStatus();
 	return llmStatus;
+}
+
+/** Asks the server once whether RGE and company state are checked online (never throws). */
+export async function loadExternalStatus(): Promise<ExternalStatusView> {
+	externalStatus ??= await fetchExternalStatus();
+	return externalStatus;
 }
 
 function gristOutput(): QuoteGristOutput | null {
@@ -36,7 +52,11 @@ function gristOutput(): QuoteGristOutput | null {
 export const devisRunner = new QuoteRunner({
 	openStore: (docName) => openQuoteStore(docName),
 	reader: () => (pool ??= createReaderPool()),
-	rules: engineRules({ llm: () => (llmStatus?.configured ? serverQuoteExtraction() : null) }),
+	rules: engineRules({
+		llm: () => (llmStatus?.configured ? serverQuoteExtraction() : null),
+		// RGE (ADEME) and company state (Annuaire des entreprises) through the server, when it says so.
+		online: () => (externalStatus?.enabled ? online : {})
+	}),
 	grist: gristOutput,
 	onError: (error, context) => handleError(error, context),
 	log: (level, message) => journal.add(level, message)

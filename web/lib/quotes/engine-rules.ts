@@ -11,14 +11,16 @@ import type { QuoteRules } from './quote-engine.ts';
 export interface EngineRulesOptions extends Pick<CheckContext, 'rge' | 'company' | 'aides'> {
 	/** The server's LLM extraction, or null for the rules alone (asked for each quote). */
 	llm?: () => ExtractQuoteCall | null;
+	/** Online sources, asked for each quote (they may be switched on once the server has said so). */
+	online?: () => Pick<CheckContext, 'rge' | 'company'>;
 }
 
 /** Builds the rules. */
 export function engineRules(options: EngineRulesOptions = {}): QuoteRules {
-	const { llm, ...sources } = options;
+	const { llm, online, ...sources } = options;
 	return {
 		async check(read, file) {
-			const ctx = { ...sources, file: file.name };
+			const ctx = { ...sources, ...online?.(), file: file.name };
 			const extract = llm?.() ?? null;
 			if (!extract) return checkQuote(read, ctx);
 			return (await checkQuoteWithLlm(read, ctx, extract)).result;
