@@ -73,6 +73,12 @@ export interface WriteProgress {
 export interface UpsertOptions {
 	/** Columns whose values identify a row (e.g. `['number']`). */
 	key: string[];
+	/**
+	 * Where Grist shows a row this upsert adds (its `manualSort`, the order of views without a
+	 * sort): rows arriving out of order can still read in a natural order. Rows already in Grist
+	 * keep their place. Null or absent: after the others, as Grist does.
+	 */
+	position?: (row: Row) => number | null;
 	onProgress?: (p: WriteProgress) => void;
 	signal?: AbortSignal;
 }
@@ -240,9 +246,10 @@ export function createGristPort(backend: GristBackend): GristPort {
 		state: TableState,
 		tableId: string,
 		rows: Row[],
-		{ key, onProgress, signal }: UpsertOptions,
+		options: UpsertOptions,
 		track: boolean
 	): Promise<UpsertResult> {
+		const { key, onProgress, signal, position } = options;
 		const skip = conflicted.get(tableId) ?? new Set<string>();
 		const keyOf = keyOfRow(key);
 		const existing = keyIndex(state, key).rows;
@@ -262,7 +269,8 @@ export function createGristPort(backend: GristBackend): GristPort {
 			const clean = withoutColumns(row, skip);
 			const rowId = existing.get(k);
 			if (rowId === undefined) {
-				toAdd.push(clean);
+				const at = position?.(row) ?? null;
+				toAdd.push(at === null || !Number.isFinite(at) ? clean : { ...clean, manualSort: at });
 				continue;
 			}
 			found.push([k, rowId]);
