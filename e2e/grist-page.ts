@@ -40,34 +40,25 @@ export async function columnsOf(
 }
 
 /** Rows of a table as Grist's data engine holds them (`docComm.fetchTable`), without manualSort. */
-export async function rowsOf(
-	grist: Frame,
-	tableId: string,
-	options: { manualSort?: boolean } = {}
-): Promise<Record<string, CellValue>[]> {
-	return grist.evaluate(
-		async ([table, withSort]) => {
-			const w = window as unknown as {
-				gristDocPageModel: {
-					gristDoc: {
-						get(): {
-							docComm: {
-								fetchTable(
-									t: string
-								): Promise<{ tableData: [string, string, number[], Record<string, unknown[]>] }>;
-							};
+export async function rowsOf(grist: Frame, tableId: string): Promise<Record<string, CellValue>[]> {
+	return grist.evaluate(async (table) => {
+		const w = window as unknown as {
+			gristDocPageModel: {
+				gristDoc: {
+					get(): {
+						docComm: {
+							fetchTable(
+								t: string
+							): Promise<{ tableData: [string, string, number[], Record<string, unknown[]>] }>;
 						};
 					};
 				};
 			};
-			const data = (await w.gristDocPageModel.gristDoc.get().docComm.fetchTable(table)).tableData;
-			const cols = Object.keys(data[3]).filter((c) => withSort || c !== 'manualSort');
-			return data[2].map((id, i) =>
-				Object.fromEntries([['id', id], ...cols.map((c) => [c, data[3][c]![i]])])
-			);
-		},
-		[tableId, options.manualSort === true] as const
-	) as Promise<Record<string, CellValue>[]>;
+		};
+		const data = (await w.gristDocPageModel.gristDoc.get().docComm.fetchTable(table)).tableData;
+		const cols = Object.keys(data[3]).filter((c) => c !== 'manualSort');
+		return data[2].map((id, i) => Object.fromEntries([['id', id], ...cols.map((c) => [c, data[3][c]![i]])]));
+	}, tableId) as Promise<Record<string, CellValue>[]>;
 }
 
 /**

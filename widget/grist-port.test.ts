@@ -78,26 +78,6 @@ describe('GristPort over an in-memory Grist', () => {
 		});
 	});
 
-	test('position places the rows an upsert adds (manualSort); rows already there keep theirs', async () => {
-		const backend = createMemoryBackend();
-		const port = createGristPort(backend);
-		await port.ensureTable(SPEC);
-		await port.upsert('Essai', rows(2), { key: ['numero'] });
-		// Rows 3 and 4 arrive in reverse order but are placed by number, row 1 changes in place.
-		const position = (row: Row) => 100 + Number(row.numero);
-		await port.upsert('Essai', [...rows(4, ' v2').slice(2).reverse(), rows(1, ' v2')[0]!], {
-			key: ['numero'],
-			position
-		});
-		const data = backend.doc.fetchTable('Essai', { hidden: true });
-		const shown = data.id
-			.map((id, i) => ({ id, numero: data.numero![i], sort: Number(data.manualSort![i]) }))
-			.sort((a, b) => a.sort - b.sort);
-		expect(shown.map((r) => r.numero)).toStrictEqual([1, 2, 3, 4]);
-		expect(shown.map((r) => r.id)).toStrictEqual([1, 2, 4, 3]);
-		expect(shown.map((r) => r.sort)).toStrictEqual([1, 2, 103, 104]);
-	});
-
 	test('a session keeps its copy of a table through an ensureTable that changes no column', async () => {
 		const backend = createMemoryBackend();
 		const port = createGristPort(backend);

@@ -73,12 +73,6 @@ export interface WriteProgress {
 export interface UpsertOptions {
 	/** Columns whose values identify a row (e.g. `['number']`). */
 	key: string[];
-	/**
-	 * Where Grist shows a row this upsert adds (its `manualSort`, the order of views without a
-	 * sort): rows arriving out of order can still read in a natural order. Rows already in Grist
-	 * keep their place. Null or absent: after the others, as Grist does.
-	 */
-	position?: (row: Row) => number | null;
 	onProgress?: (p: WriteProgress) => void;
 	signal?: AbortSignal;
 }
@@ -246,10 +240,9 @@ export function createGristPort(backend: GristBackend): GristPort {
 		state: TableState,
 		tableId: string,
 		rows: Row[],
-		options: UpsertOptions,
+		{ key, onProgress, signal }: UpsertOptions,
 		track: boolean
 	): Promise<UpsertResult> {
-		const { key, onProgress, signal, position } = options;
 		const skip = conflicted.get(tableId) ?? new Set<string>();
 		const keyOf = keyOfRow(key);
 		const existing = keyIndex(state, key).rows;
@@ -269,8 +262,7 @@ export function createGristPort(backend: GristBackend): GristPort {
 			const clean = withoutColumns(row, skip);
 			const rowId = existing.get(k);
 			if (rowId === undefined) {
-				const at = position?.(row) ?? null;
-				toAdd.push(at === null || !Number.isFinite(at) ? clean : { ...clean, manualSort: at });
+				toAdd.push(clean);
 				continue;
 			}
 			found.push([k, rowId]);

@@ -74,15 +74,10 @@ export function createDsGristWriter(
 		counts.updated += r.updated;
 	};
 
-	async function upsert(
-		table: string,
-		rows: Row[],
-		key: string,
-		position?: (row: Row) => number | null
-	): Promise<UpsertResult> {
+	async function upsert(table: string, rows: Row[], key: string): Promise<UpsertResult> {
 		// Between tables, hand the thread back: the next DS page may be waiting to be read.
 		await yieldToEventLoop();
-		const result = await grist.upsert(table, rows, { key: [key], signal, ...(position ? { position } : {}) });
+		const result = await grist.upsert(table, rows, { key: [key], signal });
 		count(result);
 		return result;
 	}
@@ -143,22 +138,10 @@ export function createDsGristWriter(
 			// A dossier listed twice (modified again during the run) is written once, as last seen.
 			const latest = new Map(dossiers.map((d) => [d.number, d]));
 			const rows = [...latest.values()].map((d) => dossierToRows(d, plan));
-			// Pages may arrive out of order (a full sync reads from both ends): added rows are placed
-			// by dépôt date (then number, then block position), so views read in dépôt order.
-			const placeOf = (n: unknown): number | null => {
-				const depot = Date.parse(latest.get(Number(n))?.dateDepot ?? '');
-				return Number.isFinite(depot) ? Math.floor(depot / 1000) + (Number(n) % 1000) / 1e4 : null;
-			};
-			const place = (row: Row) => placeOf(row.numero);
-			const blockPlace = (row: Row) => {
-				const at = placeOf(row.numero);
-				return at === null ? null : at + Math.min(Number(row.position) || 0, 99) / 1e6;
-			};
 			const parent = await upsert(
 				t.dossiers,
 				rows.map((r) => r.dossier),
-				'numero',
-				place
+				'numero'
 			);
 			const ref = (n: number) => parent.rowIds.get(keyOf(n)) ?? null;
 			// The rows were built for this write: the Ref cell is set on them, as the last column.
@@ -169,22 +152,19 @@ export function createDsGristWriter(
 			await upsert(
 				t.champs,
 				rows.map((r) => withRef(r.champs, r.number)),
-				'numero',
-				place
+				'numero'
 			);
 			await upsert(
 				t.annotations,
 				rows.map((r) => withRef(r.annotations, r.number)),
-				'numero',
-				place
+				'numero'
 			);
 			for (const block of plan.blocks) {
 				const index = await blockIndex(block.tableId);
 				const blockRows = rows.flatMap((r) =>
 					(r.blocks.get(block.tableId) ?? []).map((b) => withRef(b, r.number))
 				);
-				const written =
-					blockRows.length > 0 ? await upsert(block.tableId, blockRows, 'ligne', blockPlace) : null;
+				const written = blockRows.length > 0 ? await upsert(block.tableId, blockRows, 'ligne') : null;
 				const stale: number[] = [];
 				for (const r of rows) {
 					const lignes = (r.blocks.get(block.tableId) ?? []).map((b) => String(b.ligne));
