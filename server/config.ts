@@ -45,7 +45,8 @@ export const CONFIG_ERROR_CODE = 'config_invalid';
 const KEY_FILE_NAME = 'secret.key';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-function configError(message: string, variable: string): PasserelleError {
+/** A French configuration error naming the environment variable at fault. */
+export function configError(message: string, variable: string): PasserelleError {
 	return new PasserelleError(CONFIG_ERROR_CODE, message, false, { details: { variable } });
 }
 

@@ -1,5 +1,4 @@
-import { PasserelleError } from '#widget/errors.ts';
-import { CONFIG_ERROR_CODE } from '../config.ts';
+import { configError } from '../config.ts';
 
 /** Where and how the server reaches the public directories it checks quotes against. */
 export interface ExternalConfig {
@@ -33,22 +32,10 @@ function parseUrl(env: Record<string, string | undefined>, variable: string, fal
 	try {
 		url = new URL(text);
 	} catch {
-		throw new PasserelleError(
-			CONFIG_ERROR_CODE,
-			`${variable} : « ${text} » n’est pas une adresse valide.`,
-			false,
-			{
-				details: { variable }
-			}
-		);
+		throw configError(`${variable} : « ${text} » n’est pas une adresse valide.`, variable);
 	}
 	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.search || url.hash) {
-		throw new PasserelleError(
-			CONFIG_ERROR_CODE,
-			`${variable} doit être une adresse http(s) sans identifiants ni paramètres.`,
-			false,
-			{ details: { variable } }
-		);
+		throw configError(`${variable} doit être une adresse http(s) sans identifiants ni paramètres.`, variable);
 	}
 	return url.href.replace(/\/+$/, '');
 }
@@ -64,14 +51,7 @@ function parseNumber(
 	if (!text) return fallback;
 	const value = Number(text);
 	if (!Number.isFinite(value) || value < min || value > max) {
-		throw new PasserelleError(
-			CONFIG_ERROR_CODE,
-			`${variable} doit être un nombre entre ${min} et ${max} (reçu « ${text} »).`,
-			false,
-			{
-				details: { variable }
-			}
-		);
+		throw configError(`${variable} doit être un nombre entre ${min} et ${max} (reçu « ${text} »).`, variable);
 	}
 	return value;
 }
@@ -100,7 +80,5 @@ function parseSwitch(env: Record<string, string | undefined>): boolean {
 	const text = env.EXTERNAL_CHECKS?.trim() ?? '';
 	if (text === '') return env.PASSERELLE_DEMO?.trim() !== '1';
 	if (text === '1' || text === '0') return text === '1';
-	throw new PasserelleError(CONFIG_ERROR_CODE, `EXTERNAL_CHECKS vaut 1 ou 0 (reçu « ${text} »).`, false, {
-		details: { variable: 'EXTERNAL_CHECKS' }
-	});
+	throw configError(`EXTERNAL_CHECKS vaut 1 ou 0 (reçu « ${text} »).`, 'EXTERNAL_CHECKS');
 }

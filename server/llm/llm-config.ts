@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
-import { PasserelleError } from '#widget/errors.ts';
-import { CONFIG_ERROR_CODE } from '../config.ts';
+import { configError } from '../config.ts';
 
 /** How a provider is asked for JSON: a JSON schema (OpenAI structured outputs), JSON mode, or the prompt only. */
 export type ResponseFormatMode = 'json_schema' | 'json_object' | 'none';
@@ -40,10 +39,6 @@ export const LLM_ENV = {
 
 /** Fallback providers use the same names with a suffix `_2` … `_5` (e.g. `LLM_BASE_URL_2`). */
 export const MAX_FALLBACK_PROVIDERS = 4;
-
-function configError(message: string, variable: string): PasserelleError {
-	return new PasserelleError(CONFIG_ERROR_CODE, message, false, { details: { variable } });
-}
 
 function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[(.*)\]$/, '$1');
