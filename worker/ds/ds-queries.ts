@@ -260,6 +260,22 @@ const DOSSIER_FIELDS = /* GraphQL */ `
 	${ROOT_CHAMP_FIELDS}
 `;
 
+/** A page of full dossiers, in either direction (`first`/`after` or `last`/`before`). */
+const DOSSIER_PAGE_FIELDS = /* GraphQL */ `
+	fragment DossierPageFields on DossierConnection {
+		pageInfo {
+			hasNextPage
+			endCursor
+			hasPreviousPage
+			startCursor
+		}
+		nodes {
+			...DossierFields
+		}
+	}
+	${DOSSIER_FIELDS}
+`;
+
 const DESCRIPTOR_FIELDS = /* GraphQL */ `
 	fragment DescriptorFields on ChampDescriptor {
 		__typename
@@ -375,19 +391,11 @@ export const DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 				createdSince: $createdSince
 				updatedSince: $updatedSince
 			) {
-				pageInfo {
-					hasNextPage
-					endCursor
-					hasPreviousPage
-					startCursor
-				}
-				nodes {
-					...DossierFields
-				}
+				...DossierPageFields
 			}
 		}
 	}
-	${DOSSIER_FIELDS}
+	${DOSSIER_PAGE_FIELDS}
 `;
 
 /**
@@ -412,20 +420,12 @@ export const DEMARCHE_SCHEMA_AND_PAGE_QUERY = /* GraphQL */ `
 				createdSince: $createdSince
 				updatedSince: $updatedSince
 			) {
-				pageInfo {
-					hasNextPage
-					endCursor
-					hasPreviousPage
-					startCursor
-				}
-				nodes {
-					...DossierFields
-				}
+				...DossierPageFields
 			}
 		}
 	}
 	${DEMARCHE_SCHEMA_FIELDS}
-	${DOSSIER_FIELDS}
+	${DOSSIER_PAGE_FIELDS}
 `;
 
 /** One page of full dossiers of one groupe instructeur: DS's only server-side group filter. */
@@ -450,19 +450,11 @@ export const GROUPE_DOSSIERS_PAGE_QUERY = /* GraphQL */ `
 				createdSince: $createdSince
 				updatedSince: $updatedSince
 			) {
-				pageInfo {
-					hasNextPage
-					endCursor
-					hasPreviousPage
-					startCursor
-				}
-				nodes {
-					...DossierFields
-				}
+				...DossierPageFields
 			}
 		}
 	}
-	${DOSSIER_FIELDS}
+	${DOSSIER_PAGE_FIELDS}
 `;
 
 /** Dossier numbers only, 100 per page: the listing step of the per-dossier way (bench baseline). */
