@@ -355,20 +355,29 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 	// The run's first page comes with the form (one request and one round trip less per run) when
 	// the first pass lists the démarche itself; nothing is written before the form has validated
 	// the démarche. Any trouble with that combined request falls back to the form alone.
-	const firstMode = options.mode === 'full' || !usable ? 'full' : 'incremental';
-	const firstPass: DossierPass | null =
+	// The mode of a run that does not resume an interrupted one.
+	const freshMode: 'full' | 'incremental' = options.mode === 'full' || !usable ? 'full' : 'incremental';
+	/** The listings a run of `mode` goes through. */
+	const passesFor = (mode: 'full' | 'incremental'): DossierPass[] => {
+		if (mode === 'incremental') {
+			// createdSince is ignored by DS when updatedSince is set, and a dossier leaving a
+			// filtered state or group must still come back: one unfiltered pass, filters client-side.
+			return [{ groupe: null, state: null, createdSince: null, updatedSince: previous!.updatedSinceAnchor }];
+		}
+		const createdSince = fromMs !== null ? iso(fromMs) : null;
+		const passes: DossierPass[] = [];
+		for (const groupe of filters.groupesInstructeurs?.length ? filters.groupesInstructeurs : [null]) {
+			for (const state of filters.states?.length ? filters.states : [null]) {
+				passes.push({ groupe, state, createdSince, updatedSince: null });
+			}
+		}
+		return passes;
+	};
+	// Only a listing of the démarche itself (not of a groupe) can come with the form.
+	const firstPass =
 		params.resumeFrom || options.pageWithForm === false
 			? null
-			: firstMode === 'incremental'
-				? { groupe: null, state: null, createdSince: null, updatedSince: previous!.updatedSinceAnchor }
-				: filters.groupesInstructeurs?.length
-					? null
-					: {
-							groupe: null,
-							state: filters.states?.[0] ?? null,
-							createdSince: fromMs !== null ? iso(fromMs) : null,
-							updatedSince: null
-						};
+			: (passesFor(freshMode).find((p, i) => i === 0 && p.groupe === null) ?? null);
 	let firstPage = null as PageChunk | null;
 
 	// 1. Form structure: validates token and démarche before anything is written.
@@ -403,7 +412,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 						caller.request<{ demarche?: Combined | null }>(DEMARCHE_SCHEMA_AND_PAGE_QUERY, {
 							demarche,
 							first: 100,
-							after: firstMode === 'incremental' ? previous!.endCursor : null,
+							after: freshMode === 'incremental' ? previous!.endCursor : null,
 							state: firstPass.state,
 							createdSince: firstPass.createdSince,
 							updatedSince: firstPass.updatedSince
@@ -466,11 +475,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 			'Point de reprise ignoré (réglages ou formulaire modifiés) : la synchronisation repart du début.'
 		);
 	}
-	const mode: 'full' | 'incremental' = resume
-		? resume.mode
-		: options.mode === 'full' || !usable
-			? 'full'
-			: 'incremental';
+	const mode = resume ? resume.mode : freshMode;
 	if (options.mode === 'incremental' && mode === 'full') {
 		progress('Pas d’état de synchronisation utilisable : synchronisation complète.');
 	}
@@ -563,24 +568,7 @@ export async function runDsSync(params: DsSyncParams): Promise<DsSyncResult> {
 		primed = w.prime();
 		primed.catch(() => undefined);
 		phase = 'dossiers';
-		const passes: DossierPass[] = [];
-		if (mode === 'incremental') {
-			// createdSince is ignored by DS when updatedSince is set, and a dossier leaving a
-			// filtered state or group must still come back: one unfiltered pass, filters client-side.
-			passes.push({
-				groupe: null,
-				state: null,
-				createdSince: null,
-				updatedSince: previous!.updatedSinceAnchor
-			});
-		} else {
-			const createdSince = fromMs !== null ? iso(fromMs) : null;
-			for (const groupe of filters.groupesInstructeurs?.length ? filters.groupesInstructeurs : [null]) {
-				for (const state of filters.states?.length ? filters.states : [null]) {
-					passes.push({ groupe, state, createdSince, updatedSince: null });
-				}
-			}
-		}
+		const passes = passesFor(mode);
 		progress(
 			mode === 'full'
 				? 'Synchronisation complète des dossiers.'
