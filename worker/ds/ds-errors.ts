@@ -134,10 +134,13 @@ function firstGraphqlMessage(body: string): string | undefined {
  */
 export function raiseFatalGraphqlErrors(errors: DsGraphqlError[], context: DsErrorContext): void {
 	for (const e of errors) {
-		// A nested error (e.g. a linked dossier outside the token's scope) concerns one dossier only.
-		if ((e.path?.length ?? 0) > 1) continue;
 		const code = e.extensions?.code;
 		const text = e.message ?? '';
+		// DS's timeout stops the whole execution, wherever it struck (« Timeout on X.field »):
+		// the request timed out, and may be tried again (smaller, or later).
+		if (code === 'timeout') throw dsError('ds_timeout', { ...context, detail: text });
+		// A nested error (e.g. a linked dossier outside the token's scope) concerns one dossier only.
+		if ((e.path?.length ?? 0) > 1) continue;
 		if (code === 'unauthorized' || /hidden due to permissions/i.test(text)) {
 			throw dsError('ds_forbidden_demarche', { ...context, detail: text });
 		}
@@ -145,7 +148,6 @@ export function raiseFatalGraphqlErrors(errors: DsGraphqlError[], context: DsErr
 			throw dsError('ds_unauthorized', { ...context, detail: text });
 		}
 		if (code === 'not_found') throw dsError('ds_not_found', { ...context, detail: text });
-		if (code === 'timeout') throw dsError('ds_timeout', { ...context, detail: text });
 		if (code === 'forbidden') throw dsError('ds_unauthorized', { ...context, detail: text });
 	}
 }
